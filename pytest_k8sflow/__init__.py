@@ -1,0 +1,1 @@
+"""pytest-k8sflow: Kubernetes scenarios on a simulated control plane."""

@@ -1,0 +1,1 @@
+"""pytest hooks (filled in by the plugin module)."""
