@@ -1,0 +1,520 @@
+"""The kubelet model: runs bound pods' containers on the simulated clock.
+
+One component stands for the kubelets of every node (events name the node as their host).
+It keeps a runtime record per pod (sandbox, containers, restarts, back-off, probe state),
+and writes the pod status a real kubelet would report. Rules and sources:
+docs/semantics.md, "Kubelet".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections import deque
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+from pytest_k8sflow.engine import apierrors
+from pytest_k8sflow.engine.component import Component
+from pytest_k8sflow.engine.nodes import node_internal_ip
+from pytest_k8sflow.engine.podstatus import (
+    BackOff,
+    pod_conditions,
+    pod_phase,
+    probe_with_defaults,
+    should_restart,
+)
+from pytest_k8sflow.engine.timeutil import format_go_duration, format_time
+
+KUBELET = "kubelet"
+PROBE_KINDS = ("startup", "liveness", "readiness")
+PROBE_FIELD = {"startup": "startupProbe", "liveness": "livenessProbe",
+               "readiness": "readinessProbe"}
+PROBE_TITLE = {"startup": "Startup", "liveness": "Liveness", "readiness": "Readiness"}
+LIVENESS_KILL_EXIT_CODE = 137  # SIGKILL after the grace period; containerd reports 137
+
+
+@dataclass
+class ProbeState:
+    kind: str
+    spec: dict
+    next_at: int
+    result: bool | None  # readiness starts False, liveness True, startup unknown
+    successes: int = 0
+    failures: int = 0
+
+
+@dataclass
+class ContainerRuntime:
+    name: str
+    image: str
+    init: bool = False
+    sidecar: bool = False
+    state: str = "waiting"  # waiting | running | terminated
+    reason: str | None = "ContainerCreating"
+    message: str | None = None
+    started_at: int | None = None
+    finished_at: int | None = None
+    exit_code: int | None = None
+    restart_count: int = 0
+    last_terminated: dict | None = None
+    container_id: str | None = None
+    started: bool = False
+    ready: bool = False
+    probes: dict[str, ProbeState] = field(default_factory=dict)
+    restart_due: int | None = None
+    ever_started: bool = False
+
+
+@dataclass
+class PodRuntime:
+    uid: str
+    node: str
+    ip: str | None = None
+    start_time: int | None = None
+    containers: dict[str, ContainerRuntime] = field(default_factory=dict)
+    init_order: list[str] = field(default_factory=list)
+    main_order: list[str] = field(default_factory=list)
+    stop_at: int | None = None
+    probe_queue: dict[tuple[str, str], deque] = field(default_factory=dict)
+    ended: bool = False  # a `pods` step ended the pod (phase Failed/Succeeded)
+
+
+def container_id(uid: str, name: str, restart: int) -> str:
+    digest = hashlib.sha256(f"{uid}/{name}/{restart}".encode()).hexdigest()
+    return f"containerd://{digest}"
+
+
+def normalise_image(image: str) -> str:
+    """How containerd reports an image reference (docker.io/library/ prefix, :latest tag)."""
+    name = image
+    if "@" not in name and ":" not in name.rsplit("/", 1)[-1]:
+        name += ":latest"
+    first = name.split("/", 1)[0]
+    if "/" not in name:
+        name = "docker.io/library/" + name
+    elif "." not in first and ":" not in first and first != "localhost":
+        name = "docker.io/" + name
+    return name
+
+
+def image_id(image: str) -> str:
+    repo = normalise_image(image).rsplit(":", 1)[0] if "@" not in image else image.split("@")[0]
+    return f"{repo}@sha256:{hashlib.sha256(image.encode()).hexdigest()}"
+
+
+class Kubelet(Component):
+    name = KUBELET
+
+    def setup(self, cluster) -> None:
+        super().setup(cluster)
+        self.runtimes: dict[str, PodRuntime] = {}
+        self._uid_by_key: dict[tuple[str, str], str] = {}
+        self.backoff = BackOff()
+        self._next_ip: dict[str, int] = {}
+        cluster.store.watch("Pod", self._on_pod)
+        cluster.store.watch("Node", self._on_node)
+        cluster.kubelet = self
+
+    def _on_pod(self, old: dict | None, new: dict | None) -> None:
+        obj = new if new is not None else old
+        if (obj.get("spec") or {}).get("nodeName"):
+            meta = obj["metadata"]
+            self.enqueue((meta.get("namespace") or "", meta["name"]))
+
+    def _on_node(self, old: dict | None, new: dict | None) -> None:
+        if old is None or new is None:
+            return
+        for pod in self.cluster.store.by_index("Pod", "node", new["metadata"]["name"]):
+            meta = pod["metadata"]
+            self.enqueue((meta.get("namespace") or "", meta["name"]))
+
+    # -- actions driven by steps -------------------------------------------------------
+    def terminate_container(self, pod: dict, container: str, exit_code: int,
+                            reason: str | None = None) -> bool:
+        """The container process exits with ``exit_code``; False if it was not running."""
+        runtime = self.runtimes.get(pod["metadata"]["uid"])
+        if runtime is None or container not in runtime.containers:
+            return False
+        c = runtime.containers[container]
+        if c.state != "running":
+            return False
+        self._exit(c, exit_code, reason)
+        self.enqueue(_key(pod))
+        return True
+
+    def queue_probe_results(self, pod: dict, container: str, kind: str,
+                            results: list[tuple[bool, str]]) -> None:
+        runtime = self._runtime(pod)
+        queue = runtime.probe_queue.setdefault((container, kind), deque())
+        queue.extend(results)
+        self.enqueue(_key(pod))
+
+    def end_pod(self, pod: dict, phase: str, reason: str | None, message: str | None) -> None:
+        """Stop every container and report a terminal phase (eviction, node shutdown)."""
+        runtime = self._runtime(pod)
+        for c in runtime.containers.values():
+            if c.state == "running":
+                self._exit(c, 0 if phase == "Succeeded" else LIVENESS_KILL_EXIT_CODE, None)
+                if phase != "Succeeded":
+                    c.reason = "Error"
+        runtime.ended = True
+        status = self._build_status(pod, runtime)
+        status["phase"] = phase
+        if reason:
+            status["reason"] = reason
+        if message:
+            status["message"] = message
+        self._write_status(pod, status)
+
+    # -- the sync --------------------------------------------------------------------------
+    def _runtime(self, pod: dict) -> PodRuntime:
+        uid = pod["metadata"]["uid"]
+        runtime = self.runtimes.get(uid)
+        if runtime is None:
+            runtime = PodRuntime(uid=uid, node=pod["spec"]["nodeName"])
+            spec = pod["spec"]
+            # convertToAPIContainerStatuses: not-yet-created containers wait with
+            # PodInitializing when the pod has init containers, else ContainerCreating.
+            waiting = "PodInitializing" if spec.get("initContainers") else "ContainerCreating"
+            for c in spec.get("initContainers") or []:
+                sidecar = c.get("restartPolicy") == "Always"
+                runtime.containers[c["name"]] = ContainerRuntime(
+                    c["name"], c.get("image", ""), init=True, sidecar=sidecar, reason=waiting)
+                runtime.init_order.append(c["name"])
+            for c in spec.get("containers") or []:
+                runtime.containers[c["name"]] = ContainerRuntime(
+                    c["name"], c.get("image", ""), reason=waiting)
+                runtime.main_order.append(c["name"])
+            self.runtimes[uid] = runtime
+            self._uid_by_key[_key(pod)] = uid
+        return runtime
+
+    def sync(self, key: Hashable) -> None:
+        namespace, name = key  # type: ignore[misc]
+        pod = self.cluster.store.get("Pod", namespace, name)
+        if pod is None:
+            self._forget(namespace, name)
+            return
+        spec = pod.get("spec") or {}
+        node_name = spec.get("nodeName")
+        if not node_name:
+            return
+        node = self.cluster.store.get("Node", "", node_name)
+        if node is None:
+            return  # the node is gone; PodGC deals with its pods
+        runtime = self._runtime(pod)
+        if pod["metadata"].get("deletionTimestamp"):
+            self._terminate(pod, runtime)
+            return
+        if pod["status"].get("phase") in ("Succeeded", "Failed") or runtime.ended:
+            return
+        now = self.cluster.now_ms
+        if runtime.start_time is None:
+            runtime.start_time = now
+        rules = self.cluster.pod_rules
+        if not rules.start_blocked(pod):
+            if runtime.ip is None:
+                runtime.ip = self._allocate_ip(node)
+            self._run_containers(pod, runtime, now)
+        self._run_probes(pod, runtime, now)
+        self._update_readiness(pod, runtime)
+        status = self._build_status(pod, runtime)
+        self._write_status(pod, status)
+        self._schedule_wakeup(pod, runtime)
+
+    def _forget(self, namespace: str, name: str) -> None:
+        uid = self._uid_by_key.pop((namespace, name), None)
+        if uid is not None:
+            self.runtimes.pop(uid, None)
+
+    # -- containers ------------------------------------------------------------------------
+    def _container_spec(self, pod: dict, name: str) -> dict:
+        spec = pod["spec"]
+        for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+            if c["name"] == name:
+                return c
+        return {}
+
+    def _start(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime, now: int) -> None:
+        node = runtime.node
+        spec = self._container_spec(pod, c.name)
+        if c.ever_started:
+            c.restart_count += 1
+        policy = spec.get("imagePullPolicy", "IfNotPresent")
+        image = spec.get("image", "")
+        field_path = f"spec.{'initContainers' if c.init else 'containers'}{{{c.name}}}"
+        if policy == "Always":
+            self.event(pod, "Normal", "Pulling", f'Pulling image "{image}"', host=node,
+                       field_path=field_path)
+            self.event(pod, "Normal", "Pulled",
+                       f'Successfully pulled image "{image}" in 0s (0s including waiting). '
+                       f"Image size: 0 bytes.", host=node, field_path=field_path)
+        else:
+            self.event(pod, "Normal", "Pulled",
+                       f'Container image "{image}" already present on machine', host=node,
+                       field_path=field_path)
+        self.event(pod, "Normal", "Created", f"Created container: {c.name}", host=node,
+                   field_path=field_path)
+        self.event(pod, "Normal", "Started", f"Started container {c.name}", host=node,
+                   field_path=field_path)
+        c.state, c.reason, c.message = "running", None, None
+        c.started_at, c.finished_at, c.exit_code = now, None, None
+        c.container_id = container_id(runtime.uid, c.name, c.restart_count)
+        c.ever_started = True
+        c.restart_due = None
+        c.probes = {}
+        for kind in PROBE_KINDS:
+            probe = spec.get(PROBE_FIELD[kind])
+            if probe and not (c.init and not c.sidecar):
+                probe = probe_with_defaults(probe)
+                first = now + int(probe.get("initialDelaySeconds", 0)) * 1000
+                c.probes[kind] = ProbeState(kind, probe, first,
+                                            {"readiness": False, "liveness": True,
+                                             "startup": None}[kind])
+        c.started = "startup" not in c.probes
+        c.ready = False
+
+    def _exit(self, c: ContainerRuntime, exit_code: int, reason: str | None) -> None:
+        now = self.cluster.now_ms
+        c.state = "terminated"
+        c.exit_code = exit_code
+        c.reason = reason or ("Completed" if exit_code == 0 else "Error")
+        c.message = None
+        c.finished_at = now
+        c.ready = False
+        c.started = False
+
+    def _terminated_dict(self, c: ContainerRuntime) -> dict:
+        out = {"containerID": c.container_id, "exitCode": c.exit_code,
+               "finishedAt": format_time(c.finished_at), "reason": c.reason,
+               "startedAt": format_time(c.started_at)}
+        if c.message:
+            out["message"] = c.message
+        return out
+
+    def _run_containers(self, pod: dict, runtime: PodRuntime, now: int) -> None:
+        policy = pod["spec"].get("restartPolicy", "Always")
+        # Init containers run one after another; sidecars start and keep running.
+        initialized = True
+        for name in runtime.init_order:
+            c = runtime.containers[name]
+            if c.sidecar:
+                if c.state == "waiting" and not c.ever_started:
+                    self._start(pod, runtime, c, now)
+                elif c.state == "terminated":
+                    self._maybe_restart(pod, runtime, c, "Always", now)
+                if not c.started:
+                    initialized = False
+                    break
+                continue
+            if c.state == "terminated" and c.exit_code == 0:
+                continue
+            if c.state == "waiting" and not c.ever_started:
+                self._start(pod, runtime, c, now)
+                # Without a scenario rule an init container does its work at once.
+                self._exit(c, 0, None)
+                continue
+            # A failed init container is retried unless the pod never restarts.
+            if c.state == "terminated" and policy != "Never":
+                self._maybe_restart(pod, runtime, c, "OnFailure", now)
+            initialized = False
+            break
+        if not initialized:
+            return
+        for name in runtime.main_order:
+            c = runtime.containers[name]
+            if c.state == "waiting" and not c.ever_started:
+                self._start(pod, runtime, c, now)
+            elif c.state in ("terminated", "waiting") and c.ever_started:
+                self._maybe_restart(pod, runtime, c, policy, now)
+
+    def _maybe_restart(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime,
+                       policy: str, now: int) -> None:
+        if c.state == "terminated" and not should_restart(policy, c.exit_code or 0):
+            return
+        if c.state == "terminated":
+            c.last_terminated = self._terminated_dict(c)
+        key = (runtime.uid, c.name)
+        finished = c.finished_at if c.finished_at is not None else now
+        if self.backoff.in_backoff_since(key, finished, now):
+            delay = self.backoff.get(key)
+            due = finished + delay
+            if c.state != "waiting" or c.reason != "CrashLoopBackOff":
+                self.event(pod, "Warning", "BackOff",
+                           f"Back-off restarting failed container {c.name} in pod "
+                           f"{_pod_ref(pod)}", host=runtime.node,
+                           field_path=f"spec.containers{{{c.name}}}")
+            c.state, c.reason = "waiting", "CrashLoopBackOff"
+            c.message = (f"back-off {format_go_duration(delay)} restarting failed "
+                         f"container={c.name} pod={_pod_ref(pod)}")
+            c.restart_due = due
+            return
+        self.backoff.next(key, finished)
+        self._start(pod, runtime, c, now)
+
+    # -- probes ------------------------------------------------------------------------------
+    def _run_probes(self, pod: dict, runtime: PodRuntime, now: int) -> None:
+        policy = pod["spec"].get("restartPolicy", "Always")
+        for c in runtime.containers.values():
+            if c.state != "running":
+                continue
+            for kind in PROBE_KINDS:
+                state = c.probes.get(kind)
+                if state is None:
+                    continue
+                while state.next_at <= now and c.state == "running":
+                    if kind != "startup" and not c.started:
+                        # liveness/readiness wait for the startup probe
+                        state.next_at += int(state.spec["periodSeconds"]) * 1000
+                        continue
+                    if kind == "startup" and c.started:
+                        break
+                    self._probe_once(pod, runtime, c, state, policy)
+                    state.next_at += int(state.spec["periodSeconds"]) * 1000
+
+    def _probe_once(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime,
+                    state: ProbeState, policy: str) -> None:
+        queue = runtime.probe_queue.get((c.name, state.kind))
+        success, output = (queue.popleft() if queue else (True, ""))
+        field_path = f"spec.containers{{{c.name}}}"
+        if success:
+            state.successes += 1
+            state.failures = 0
+            if state.successes >= int(state.spec.get("successThreshold", 1)):
+                state.result = True
+        else:
+            state.failures += 1
+            state.successes = 0
+            self.event(pod, "Warning", "Unhealthy",
+                       f"{PROBE_TITLE[state.kind]} probe failed: {output}".rstrip(),
+                       host=runtime.node, field_path=field_path)
+            if state.failures >= int(state.spec.get("failureThreshold", 3)):
+                state.result = False
+        if state.kind == "startup" and state.result:
+            c.started = True
+        if state.kind in ("liveness", "startup") and state.result is False:
+            restart = policy != "Never"
+            what = "liveness" if state.kind == "liveness" else "startup"
+            message = f"Container {c.name} failed {what} probe"
+            if restart:
+                message += ", will be restarted"
+            self.event(pod, "Normal", "Killing", message, host=runtime.node,
+                       field_path=field_path)
+            self._exit(c, LIVENESS_KILL_EXIT_CODE, "Error")
+
+    def _update_readiness(self, pod: dict, runtime: PodRuntime) -> None:
+        blocked = self.cluster.pod_rules.ready_blocked(pod)
+        for c in runtime.containers.values():
+            if c.state != "running" or not c.started or (c.init and not c.sidecar):
+                c.ready = False
+                continue
+            probe = c.probes.get("readiness")
+            ready = probe.result is True if probe else True
+            c.ready = ready and not blocked
+
+    def _schedule_wakeup(self, pod: dict, runtime: PodRuntime) -> None:
+        times = []
+        for c in runtime.containers.values():
+            if c.restart_due is not None:
+                times.append(c.restart_due)
+            if c.state == "running":
+                for kind, state in c.probes.items():
+                    if kind == "startup" and c.started:
+                        continue
+                    times.append(state.next_at)
+        if times:
+            self.enqueue_at(_key(pod), min(times))
+
+    # -- termination -----------------------------------------------------------------------
+    def _terminate(self, pod: dict, runtime: PodRuntime) -> None:
+        now = self.cluster.now_ms
+        if runtime.stop_at is None:
+            grace_ms = int(pod["metadata"].get("deletionGracePeriodSeconds") or 0) * 1000
+            delay = self.cluster.pod_rules.stop_delay_ms(pod)
+            runtime.stop_at = now + min(delay, grace_ms)
+            for c in runtime.containers.values():
+                if c.state == "running":
+                    self.event(pod, "Normal", "Killing", f"Stopping container {c.name}",
+                               host=runtime.node, field_path=f"spec.containers{{{c.name}}}")
+        if now >= runtime.stop_at:
+            self._forget(*_key(pod))
+            meta = pod["metadata"]
+            self.cluster.api.force_remove("Pod", meta.get("namespace") or "", meta["name"],
+                                          KUBELET)
+        else:
+            self.enqueue_at(_key(pod), runtime.stop_at)
+
+    # -- status ----------------------------------------------------------------------------
+    def _allocate_ip(self, node: dict) -> str:
+        # host-local IPAM hands out addresses in order from the node's pod CIDR, starting
+        # at .2 and not reusing a released one until the range wraps.
+        cidr = node["spec"].get("podCIDR") or "10.244.0.0/24"
+        prefix = cidr.split("/")[0].rsplit(".", 1)[0]
+        name = node["metadata"]["name"]
+        last = self._next_ip.get(name, 1)
+        nxt = last + 1 if last < 254 else 2
+        self._next_ip[name] = nxt
+        return f"{prefix}.{nxt}"
+
+    def _container_status(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime) -> dict:
+        status: dict = {"name": c.name, "image": normalise_image(c.image),
+                        "imageID": image_id(c.image) if c.ever_started else "",
+                        "lastState": {}, "ready": c.ready, "restartCount": c.restart_count,
+                        "started": c.state == "running" and c.started}
+        if c.container_id and c.ever_started:
+            status["containerID"] = c.container_id
+        if c.last_terminated:
+            status["lastState"] = {"terminated": c.last_terminated}
+        if c.state == "running":
+            status["state"] = {"running": {"startedAt": format_time(c.started_at)}}
+        elif c.state == "terminated":
+            status["state"] = {"terminated": self._terminated_dict(c)}
+        else:
+            waiting = {"reason": c.reason} if c.reason else {}
+            if c.message:
+                waiting["message"] = c.message
+            status["state"] = {"waiting": waiting}
+        return status
+
+    def _build_status(self, pod: dict, runtime: PodRuntime) -> dict:
+        now = self.cluster.now_ms
+        old = pod.get("status") or {}
+        init_statuses = [self._container_status(pod, runtime, runtime.containers[n])
+                         for n in runtime.init_order]
+        main_statuses = sorted(
+            (self._container_status(pod, runtime, runtime.containers[n])
+             for n in runtime.main_order), key=lambda s: s["name"])
+        phase = pod_phase(pod["spec"], init_statuses, main_statuses)
+        conditions = pod_conditions(pod, phase, init_statuses, main_statuses,
+                                    sandbox_ready=runtime.ip is not None, now_ms=now)
+        status = {**old, "phase": phase, "conditions": conditions,
+                  "containerStatuses": main_statuses}
+        if init_statuses:
+            status["initContainerStatuses"] = init_statuses
+        node = self.cluster.store.get("Node", "", runtime.node)
+        host_ip = node_internal_ip(node) if node else ""
+        status["hostIP"] = host_ip
+        status["hostIPs"] = [{"ip": host_ip}]
+        if runtime.ip:
+            status["podIP"] = runtime.ip
+            status["podIPs"] = [{"ip": runtime.ip}]
+        if runtime.start_time is not None:
+            status["startTime"] = format_time(runtime.start_time)
+        return status
+
+    def _write_status(self, pod: dict, status: dict) -> None:
+        if status == pod.get("status"):
+            return
+        with contextlib.suppress(apierrors.ApiError):
+            self.cluster.api.update_status({**pod, "status": status}, KUBELET)
+
+
+def _key(pod: dict) -> tuple[str, str]:
+    meta = pod["metadata"]
+    return (meta.get("namespace") or "", meta["name"])
+
+
+def _pod_ref(pod: dict) -> str:
+    meta = pod["metadata"]
+    return f"{meta['name']}_{meta.get('namespace') or 'default'}({meta['uid']})"
