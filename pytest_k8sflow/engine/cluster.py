@@ -425,3 +425,94 @@ def parse_target(target: str) -> tuple[ResourceType, str]:
     if rtype is None:
         raise K8sflowError(f'the server doesn\'t have a resource type "{kind_text}"')
     return rtype, name
+
+
+# -- node operations (the `node` step and kubectl cordon/uncordon/taint) -----------------------
+UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable"
+
+
+def _node(cluster: Cluster, name: str) -> dict:
+    node = cluster.store.get("Node", "", name)
+    if node is None:
+        raise apierrors.not_found("nodes", "", name)
+    return node
+
+
+def set_unschedulable(cluster: Cluster, name: str, value: bool, actor: str = USER) -> dict:
+    """cordon / uncordon: spec.unschedulable, and the taint the node lifecycle controller
+    keeps in step with it (k/k pkg/controller/nodelifecycle, TaintNodesByCondition)."""
+    node = _node(cluster, name)
+    spec = {k: v for k, v in node["spec"].items() if k != "unschedulable"}
+    if value:
+        spec["unschedulable"] = True
+    node = cluster.api.update({**node, "spec": spec}, actor)
+    taints = [t for t in node["spec"].get("taints") or [] if t.get("key") != UNSCHEDULABLE_TAINT]
+    if value:
+        taints.append({"key": UNSCHEDULABLE_TAINT, "effect": "NoSchedule",
+                       "timeAdded": format_time(cluster.now_ms)})
+    spec = {k: v for k, v in node["spec"].items() if k != "taints"}
+    if taints:
+        spec["taints"] = taints
+    return cluster.api.update({**node, "spec": spec}, "node-lifecycle-controller")
+
+
+def add_taint(cluster: Cluster, name: str, key: str, value: str | None, effect: str,
+              actor: str = USER) -> dict:
+    node = _node(cluster, name)
+    taints = [t for t in node["spec"].get("taints") or []
+              if not (t.get("key") == key and t.get("effect") == effect)]
+    taint = {"key": key, "effect": effect}
+    if value not in (None, ""):
+        taint["value"] = str(value)
+    if effect == "NoExecute":
+        taint["timeAdded"] = format_time(cluster.now_ms)
+    taints.append(taint)
+    return cluster.api.update({**node, "spec": {**node["spec"], "taints": taints}}, actor)
+
+
+def remove_taint(cluster: Cluster, name: str, key: str, effect: str | None,
+                 actor: str = USER) -> dict:
+    node = _node(cluster, name)
+    taints = [t for t in node["spec"].get("taints") or []
+              if not (t.get("key") == key and (effect is None or t.get("effect") == effect))]
+    spec = {k: v for k, v in node["spec"].items() if k != "taints"}
+    if taints:
+        spec["taints"] = taints
+    return cluster.api.update({**node, "spec": spec}, actor)
+
+
+NODE_CONDITION_TEXT = {
+    ("Ready", "True"): ("KubeletReady", "kubelet is posting ready status"),
+    ("Ready", "False"): ("KubeletNotReady", "container runtime is down"),
+    ("Ready", "Unknown"): ("NodeStatusUnknown", "Kubelet stopped posting node status."),
+    ("MemoryPressure", "True"): ("KubeletHasInsufficientMemory",
+                                 "kubelet has insufficient memory available"),
+    ("DiskPressure", "True"): ("KubeletHasDiskPressure", "kubelet has disk pressure"),
+    ("PIDPressure", "True"): ("KubeletHasInsufficientPID",
+                              "kubelet has insufficient PID available"),
+}
+
+
+def set_node_condition(cluster: Cluster, name: str, condition_type: str, status: str,
+                       actor: str = "kubelet") -> dict:
+    node = _node(cluster, name)
+    now = format_time(cluster.now_ms)
+    conditions = []
+    found = False
+    for cond in node["status"].get("conditions") or []:
+        if cond.get("type") == condition_type:
+            found = True
+            if cond.get("status") != status:
+                reason, message = NODE_CONDITION_TEXT.get((condition_type, status),
+                                                          (cond.get("reason"),
+                                                           cond.get("message")))
+                cond = {**cond, "status": status, "reason": reason, "message": message,
+                        "lastTransitionTime": now, "lastHeartbeatTime": now}
+        conditions.append(cond)
+    if not found:
+        reason, message = NODE_CONDITION_TEXT.get((condition_type, status), ("", ""))
+        conditions.append({"type": condition_type, "status": status, "reason": reason,
+                           "message": message, "lastHeartbeatTime": now,
+                           "lastTransitionTime": now})
+    return cluster.api.update_status({**node, "status": {**node["status"],
+                                                         "conditions": conditions}}, actor)
