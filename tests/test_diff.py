@@ -47,7 +47,7 @@ def test_long_values_are_elided_in_the_middle():
     mismatch = Mismatch(["data", "config"], "a" * 300, "b" * 300)
     line = render_mismatches("ConfigMap/cfg", [mismatch])
     assert "…" in line
-    assert len(line) < 250
+    assert len(line) < 450
 
 
 @pytest.mark.parametrize(("expected", "actual", "target", "paths"),

@@ -498,10 +498,19 @@ def test_plugin_ignores_updates_and_later_presets(api):
     assert "env" not in updated["spec"]["containers"][0]
 
 
-def test_plugin_is_a_no_op_without_the_api(api):
+def test_plugin_keeps_serving_after_kubernetes_removed_the_api(api):
+    # Kubernetes dropped settings.k8s.io in 1.20; the scenario contract serves it everywhere.
     assert not podpreset_available((1, 20)) and podpreset_available((1, 19))
     api.create(preset(**FULL_SPEC), "kubectl")
-    api.admission = [make_podpreset_plugin((1, 20))]
+    api.admission = [make_podpreset_plugin((1, 32))]
+    created = api.create(pod(), "kubectl")
+    assert list(created["metadata"]["annotations"]) == [
+        "podpreset.admission.kubernetes.io/podpreset-hello"]
+
+
+def test_plugin_is_a_no_op_before_the_api_existed(api):
+    api.create(preset(**FULL_SPEC), "kubectl")
+    api.admission = [make_podpreset_plugin((1, 5))]
     created = api.create(pod(), "kubectl")
     assert "annotations" not in created["metadata"]
 

@@ -312,6 +312,35 @@ class ApiServer:
             return
         self.store.remove(kind, namespace, name, actor)
 
+    def bind(self, pod: dict, node_name: str, actor: str) -> dict:
+        """The pods/binding subresource: set spec.nodeName and PodScheduled=True.
+
+        k/k pkg/registry/core/pod/storage/storage.go setPodNodeAndMetadata: only a pod
+        that is not yet bound and not being deleted can be bound.
+        """
+        meta = pod["metadata"]
+        current = self.store.get("Pod", meta.get("namespace") or "", meta["name"])
+        if current is None:
+            raise apierrors.not_found("pods", "", meta["name"])
+        if current["metadata"].get("deletionTimestamp"):
+            raise apierrors.conflict("pods", "", meta["name"],
+                                     "pod is being deleted, cannot be assigned to a host")
+        if current["spec"].get("nodeName"):
+            raise apierrors.conflict("pods", "", meta["name"],
+                                     f"pod {meta['name']} is already assigned to node "
+                                     f'"{current["spec"]["nodeName"]}"')
+        now = format_time(self.now())
+        condition = {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                     "lastTransitionTime": now}
+        conditions = [c for c in current["status"].get("conditions") or []
+                      if c.get("type") != "PodScheduled"]
+        status = {**current["status"], "conditions": [condition, *conditions]}
+        rv = self.store.next_resource_version()
+        new = {**current, "metadata": {**current["metadata"], "resourceVersion": str(rv)},
+               "spec": {**current["spec"], "nodeName": node_name}, "status": status}
+        self.store.put("Pod", new, actor, rv)
+        return new
+
     def _write_meta(self, kind: str, old: dict, meta: dict, actor: str) -> dict:
         rv = self.store.next_resource_version()
         new = {**old, "metadata": {**meta, "resourceVersion": str(rv)}}

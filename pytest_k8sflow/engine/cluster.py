@@ -324,8 +324,7 @@ class Cluster:
 
     def apply(self, manifests: Mapping | Iterable[Mapping], *, settle: bool = True) -> list[dict]:
         """``kubectl apply``: create, or three-way merge into the live object."""
-        from pytest_k8sflow.engine.patch import apply_patch
-        from pytest_k8sflow.engine.patch_support import last_applied_annotation
+        from pytest_k8sflow.engine.patch import apply_patch, with_last_applied
 
         items = [manifests] if isinstance(manifests, Mapping) else list(manifests)
         results = []
@@ -337,7 +336,8 @@ class Cluster:
             live = self.store.get(rtype.kind, namespace, meta.get("name", "")) \
                 if meta.get("name") else None
             if live is None:
-                results.append(self.api.create(last_applied_annotation(manifest, rtype), USER))
+                results.append(self.api.create(with_last_applied(manifest, namespace or None),
+                                               USER))
             else:
                 merged = apply_patch(live, manifest, rtype.api_version, rtype.kind)
                 results.append(self.api.update(merged, USER))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_k8sflow.engine.controllers.garbagecollector import controller_uid, owner_uids
@@ -34,45 +35,93 @@ def _pod_node(pod: dict) -> list[str]:
     return [node] if node else []
 
 
+# Controllers being built alongside the core; each is picked up once its module exists.
+# (module, class) in run order; TODO(remove the guard) when all have landed.
+_OPTIONAL_COMPONENTS = [
+    ("statefulset", "StatefulSetController"),
+    ("daemonset", "DaemonSetController"),
+    ("job", "JobController"),
+    ("cronjob", "CronJobController"),
+    ("endpoints", "EndpointsController"),
+    ("pvbinder", "PersistentVolumeBinder"),
+    ("nodelifecycle", "NodeLifecycleController"),
+    ("podgc", "PodGarbageCollector"),
+]
+
+
+def _optional_components() -> list:
+    import importlib
+
+    found = []
+    for module, cls in _OPTIONAL_COMPONENTS:
+        try:
+            mod = importlib.import_module(f"pytest_k8sflow.engine.controllers.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"pytest_k8sflow.engine.controllers.{module}":
+                raise
+            continue
+        found.append(getattr(mod, cls)())
+    return found
+
+
 def default_components(cluster: Cluster) -> list:
     """The control-plane components, in the order each settle round runs them."""
+    from pytest_k8sflow.engine.controllers.deployment import DeploymentController
     from pytest_k8sflow.engine.controllers.garbagecollector import GarbageCollector
+    from pytest_k8sflow.engine.controllers.replicaset import ReplicaSetController
+    from pytest_k8sflow.engine.controllers.serviceaccounts import ServiceAccountsController
+    from pytest_k8sflow.engine.kubelet import Kubelet
+    from pytest_k8sflow.engine.scheduler import Scheduler
 
     register_indexes(cluster)
-    components = []
-    try:
-        from pytest_k8sflow.engine.controllers.deployment import DeploymentController
-        from pytest_k8sflow.engine.controllers.replicaset import ReplicaSetController
-
-        components += [DeploymentController(), ReplicaSetController()]
-    except ImportError:  # pragma: no cover - during bring-up
-        pass
-    components.append(GarbageCollector())
-    try:
-        from pytest_k8sflow.engine.kubelet import Kubelet
-        from pytest_k8sflow.engine.scheduler import Scheduler
-
-        components += [Scheduler(), Kubelet()]
-    except ImportError:  # pragma: no cover - during bring-up
-        pass
-    return components
+    return [ServiceAccountsController(), DeploymentController(), ReplicaSetController(),
+            *_optional_components(), GarbageCollector(), Scheduler(), Kubelet()]
 
 
 def admission_plugins(cluster: Cluster) -> list:
-    return []
+    """Mutating admission in the apiserver's order: PodPreset, then ServiceAccount."""
+    from pytest_k8sflow.engine.admission.podpreset import make_podpreset_plugin
+    from pytest_k8sflow.engine.admission.serviceaccount import make_serviceaccount_plugin
+
+    cluster.podpreset_admission = make_podpreset_plugin(cluster.version)
+    plugins = [cluster.podpreset_admission, make_serviceaccount_plugin(cluster.version)]
+    try:  # DefaultTolerationSeconds, being built alongside
+        from pytest_k8sflow.engine.admission.tolerations import make_default_tolerations_plugin
+    except ModuleNotFoundError:
+        return plugins
+    return [*plugins, make_default_tolerations_plugin()]
 
 
-def defaulter_for(cluster: Cluster):
-    try:
-        from pytest_k8sflow.engine.defaults import apply_defaults
-    except ImportError:  # pragma: no cover - during bring-up
-        return lambda obj: obj
-    return apply_defaults
+def defaulter_for(cluster: Cluster) -> Callable[[dict], dict]:
+    from pytest_k8sflow.engine.admission.podpreset import default_podpreset
+    from pytest_k8sflow.engine.defaults import apply_defaults
+
+    version = cluster.version
+
+    def defaulter(obj: dict) -> dict:
+        if obj.get("kind") == "PodPreset":
+            return default_podpreset(obj)
+        return apply_defaults(obj, kubernetes_version=version)
+
+    return defaulter
 
 
-def validators_for(cluster: Cluster):
-    try:
-        from pytest_k8sflow.engine.validation import validate_create, validate_update
-    except ImportError:  # pragma: no cover - during bring-up
-        return (lambda obj: []), (lambda old, new: [])
-    return validate_create, validate_update
+def validators_for(cluster: Cluster) -> tuple[Callable, Callable]:
+    from pytest_k8sflow.engine.admission.podpreset import validate_podpreset
+    from pytest_k8sflow.engine.validation import validate_create, validate_update
+
+    version = cluster.version
+
+    def on_create(obj: dict) -> list[str]:
+        errors = validate_create(obj, kubernetes_version=version)
+        if obj.get("kind") == "PodPreset":
+            errors = errors + validate_podpreset(obj)
+        return errors
+
+    def on_update(old: dict, new: dict) -> list[str]:
+        errors = validate_update(old, new, kubernetes_version=version)
+        if new.get("kind") == "PodPreset":
+            errors = errors + validate_podpreset(new)
+        return errors
+
+    return on_create, on_update

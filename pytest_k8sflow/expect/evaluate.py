@@ -43,6 +43,8 @@ def evaluate(cluster: Cluster, expectation: Mapping) -> ExpectationFailure | Non
         return _files(cluster, expectation["files"])
     if "dns" in expectation:
         return _dns(cluster, expectation["dns"])
+    if "env" in expectation and "kind" not in expectation:
+        return _env(cluster, expectation["env"])
     return _object(cluster, expectation)
 
 
@@ -304,20 +306,26 @@ def _kubectl(cluster: Cluster, expectation: Mapping) -> ExpectationFailure | Non
     return ExpectationFailure(text) if text else None
 
 
-# -- files and dns -------------------------------------------------------------------------
-def _files(cluster: Cluster, value) -> ExpectationFailure | None:
-    evaluator = getattr(cluster, "read_file", None)
-    if evaluator is None:
-        raise UnsupportedError("`files` expectations are not supported yet")
-    from pytest_k8sflow.expect.files import check_files
+# -- files, env and dns ---------------------------------------------------------------------
+def _check_with(module: str, function: str, what: str, cluster: Cluster,
+                value) -> ExpectationFailure | None:
+    import importlib
 
-    return check_files(cluster, value)
+    try:
+        checker = getattr(importlib.import_module(f"pytest_k8sflow.expect.{module}"), function)
+    except ModuleNotFoundError as exc:
+        raise UnsupportedError(f"`{what}` expectations are not supported yet") from exc
+    text = checker(cluster, value)
+    return ExpectationFailure(text) if text else None
+
+
+def _files(cluster: Cluster, value) -> ExpectationFailure | None:
+    return _check_with("files", "check_files", "files", cluster, value)
+
+
+def _env(cluster: Cluster, value) -> ExpectationFailure | None:
+    return _check_with("envcheck", "check_env", "env", cluster, value)
 
 
 def _dns(cluster: Cluster, value) -> ExpectationFailure | None:
-    resolver = getattr(cluster, "resolve_dns", None)
-    if resolver is None:
-        raise UnsupportedError("`dns` expectations are not supported yet")
-    from pytest_k8sflow.expect.dnscheck import check_dns
-
-    return check_dns(cluster, value)
+    return _check_with("dnscheck", "check_dns", "dns", cluster, value)

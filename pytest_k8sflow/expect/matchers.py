@@ -78,7 +78,7 @@ class MatcherError(K8sflowError):
 
 
 # -- values as text ------------------------------------------------------------------------
-MAX_VALUE_TEXT = 80
+MAX_VALUE_TEXT = 200  # a whole event message or image reference stays readable
 
 
 def render_value(value: Any, limit: int = MAX_VALUE_TEXT) -> str:

@@ -47,6 +47,9 @@ SUBPATH_EXPR_FROM: Version = (1, 14)      # VolumeMount.SubPathExpr exists (for 
 DEFAULT_FILE_MODE = 420
 
 
+LAST_PODPRESET_VERSION: Version = (1, 19)
+
+
 def podpreset_available(version: Version) -> bool:
     """Whether settings.k8s.io/v1alpha1 PodPreset is served (1.6 to 1.19)."""
     return PODPRESET_API_FROM <= version < PODPRESET_API_BEFORE
@@ -561,12 +564,15 @@ class PodPresetAdmission:
     conflicts: list[PresetConflict] = field(default_factory=list)
 
     def __call__(self, api: ApiServer, obj: dict, operation: str, old: dict | None) -> dict:
-        if not podpreset_available(self.version) or obj.get("kind") != "Pod" or \
+        if self.version < PODPRESET_API_FROM or obj.get("kind") != "Pod" or \
                 operation != "CREATE":
             return obj
+        # Served at every later version too (the scenario contract): clusters newer than the
+        # API's last release get the plugin as 1.19 shipped it.
+        version = min(self.version, LAST_PODPRESET_VERSION)
         namespace = (obj.get("metadata") or {}).get("namespace") or "default"
         result = admit_pod(obj, api.store.list("PodPreset", namespace), namespace=namespace,
-                           version=self.version, operation=operation,
+                           version=version, operation=operation,
                            ephemeral_containers=self.ephemeral_containers)
         if result.conflict is not None:
             self.conflicts.append(result.conflict)
@@ -583,8 +589,9 @@ class PodPresetAdmission:
 def make_podpreset_plugin(version: Version, *, ephemeral_containers: bool = False,
                           on_conflict: Callable[[PresetConflict], None] | None = None
                           ) -> PodPresetAdmission:
-    """The PodPreset admission plugin for a cluster of this version (a no-op from 1.20, where
-    the API is gone). Upstream order puts it before ServiceAccount admission."""
+    """The PodPreset admission plugin for a cluster of this version. Kubernetes removed the
+    API in 1.20; this tool keeps serving it (as 1.19 did) at every later version. Upstream
+    order puts it before ServiceAccount admission."""
     return PodPresetAdmission(version=version, ephemeral_containers=ephemeral_containers,
                               on_conflict=on_conflict)
 

@@ -677,5 +677,7 @@ def replicaset_requeue_after_ms(rs: Mapping, new_status: Mapping,
     if (manage_replicas_error is None and min_ready > 0
             and new_status.get("readyReplicas", 0) == replicas
             and new_status.get("availableReplicas", 0) != replicas):
-        return min_ready * 1000
+        # IsPodAvailable needs now strictly after readyTime + minReadySeconds; a real requeue
+        # always lands a little later, so wake one millisecond past the boundary.
+        return min_ready * 1000 + 1
     return None
