@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pytest_k8sflow.errors import K8sflowError, ScenarioError
+from pytest_k8sflow.lint import pytest_mode as lint_mode
 from pytest_k8sflow.report import render_failure
 from pytest_k8sflow.scenario.model import InvalidScenario, Scenario, parse_scenarios
 from pytest_k8sflow.scenario.runner import Runner, ScenarioFailed
@@ -27,10 +28,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("k8sflow_patterns", type="linelist", default=DEFAULT_PATTERNS,
                   help="glob patterns of scenario files (default: *.k8sflow.yaml "
                        "*.k8sflow.yml)")
+    lint_mode.add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_INVALID_DOCUMENTS] = 0
+    lint_mode.register(config)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):

@@ -18,7 +18,7 @@ def render_failure(error: ScenarioFailed) -> str:
     if failure.time:
         lines.append(f"  simulated time: {failure.time}")
     lines.append(f"  {failure.headline}")
-    if failure.expectation is not None:
+    if failure.expectation is not None and failure.expectation.location not in failure.headline:
         lines.append(f"  expectation: {failure.expectation.path} "
                      f"({failure.expectation.location})")
     if failure.subject:

@@ -117,10 +117,10 @@ class Runner:
         try:
             failure = evaluate(self.cluster, expectation.data)
         except K8sflowError as exc:
-            self._fail(step, f"expectation at {expectation.location} cannot be checked",
+            self._fail(step, f"expectation {expectation.path} at {expectation.location} cannot be checked",
                        str(exc), expectation)
         if failure is not None:
-            self._fail(step, f"expectation at {expectation.location} failed", failure.text,
+            self._fail(step, f"expectation {expectation.path} at {expectation.location} failed", failure.text,
                        expectation, failure.subject)
         self.result.checked.append((expectation, None))
 
