@@ -14,6 +14,7 @@ one at random (schedule_one.go selectHost); we pick the first in natural name or
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -566,7 +567,13 @@ class NodeInfo:
             return 0
         groups = self.active_label_groups if active_only else self.label_groups
         return sum(count for (ns, labels), count in groups.items()
-                   if ns == namespace and selector.matches(dict(labels)))
+                   if ns == namespace and _group_matches(selector, labels))
+
+
+@functools.lru_cache(maxsize=4096)
+def _group_matches(selector: Selector, labels: tuple) -> bool:
+    # Hot in scoring (every node x every label group x every pod): few distinct pairs.
+    return selector.matches(dict(labels))
 
 
 def pod_counts_on_node(pod: Mapping | None) -> bool:
@@ -900,8 +907,13 @@ def spread_constraints(pod: Mapping, action: str, default_selector: Selector | N
 
 def _node_counts_for(pod: Mapping, constraint: SpreadConstraint, node: Mapping) -> bool:
     # topologySpreadConstraint.matchNodeInclusionPolicies (NodeInclusionPolicy, on by default).
-    if constraint.node_affinity_policy == "Honor" and not required_node_affinity_matches(pod, node):
+    spec = _spec(pod)
+    constrained = spec.get("nodeSelector") or spec.get("affinity")
+    if constraint.node_affinity_policy == "Honor" and constrained \
+            and not required_node_affinity_matches(pod, node):
         return False
+    if not _spec(node).get("taints"):
+        return True
     untolerated = find_untolerated_taint(_spec(node).get("taints"), _spec(pod).get("tolerations"))
     return not (constraint.node_taints_policy == "Honor" and untolerated is not None)
 

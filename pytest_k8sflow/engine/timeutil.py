@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -30,7 +31,13 @@ def to_datetime(ms: int) -> datetime:
 
 def format_time(ms: int) -> str:
     """metav1.Time: RFC 3339 with second precision, always UTC (``2026-01-01T00:00:00Z``)."""
-    return to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _format_second(ms // 1000)
+
+
+@functools.lru_cache(maxsize=256)
+def _format_second(seconds: int) -> str:
+    # Hot: every status write stamps the same few simulated seconds.
+    return to_datetime(seconds * 1000).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def format_micro_time(ms: int) -> str:

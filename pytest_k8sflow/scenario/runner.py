@@ -139,7 +139,7 @@ class Runner:
             if step.error not in message and step.error not in str(exc):
                 self._fail(step, f"{step.label} was refused with another message",
                            f"expected the error to contain {step.error!r}, got:\n{message}")
-            if step.action not in ("until", "advance", "expect"):
+            if step.action not in ("until", "advance"):
                 self._settle(step, step.settle)
             return
         if step.error is not None and step.action != "kubectl":
@@ -147,7 +147,7 @@ class Runner:
                        f"expected an error containing {step.error!r}")
         if step.action == "kubectl":
             self._check_kubectl_step(step, output)
-        if step.action not in ("until", "advance", "expect"):
+        if step.action not in ("until", "advance"):
             self._settle(step, step.settle)
 
     def _check_kubectl_step(self, step: Step, result) -> None:
