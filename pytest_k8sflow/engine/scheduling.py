@@ -513,6 +513,9 @@ class NodeInfo:
         self.active_label_groups: dict[tuple, int] = {}   # pods not being deleted
         self.with_affinity: dict[str, PodInfo] = {}
         self.with_required_anti_affinity: dict[str, PodInfo] = {}
+        # count_matching results until the next pod change on this node: scoring asks the
+        # same (selector, namespace) of every node for every pod, and a bind changes one node.
+        self._match_counts: dict[tuple, int] = {}
         if node is not None:
             self.set_node(node)
 
@@ -527,6 +530,7 @@ class NodeInfo:
         return self.allocatable.get("pods", 0)
 
     def _count(self, info: PodInfo, sign: int) -> None:
+        self._match_counts.clear()
         for name, value in info.requests.items():
             self.requested[name] = self.requested.get(name, 0) + sign * value
         self.non0_cpu += sign * info.non0_cpu
@@ -565,9 +569,14 @@ class NodeInfo:
         skips pods being deleted)."""
         if selector.nothing or selector.empty:
             return 0
-        groups = self.active_label_groups if active_only else self.label_groups
-        return sum(count for (ns, labels), count in groups.items()
-                   if ns == namespace and _group_matches(selector, labels))
+        key = (selector, namespace, active_only)
+        cached = self._match_counts.get(key)
+        if cached is None:
+            groups = self.active_label_groups if active_only else self.label_groups
+            cached = self._match_counts[key] = sum(
+                count for (ns, labels), count in groups.items()
+                if ns == namespace and _group_matches(selector, labels))
+        return cached
 
 
 @functools.lru_cache(maxsize=4096)

@@ -49,6 +49,14 @@ class Selector:
     requirements: tuple[Requirement, ...]
     nothing: bool = False  # a nil LabelSelector selects nothing
 
+    def __hash__(self) -> int:
+        # Selectors key hot caches (scheduler scoring); hash the requirements once.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.requirements, self.nothing))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
     def matches(self, labels: Labels | None) -> bool:
         if self.nothing:
             return False
