@@ -88,7 +88,10 @@ class ApiServer:
                                         ["metadata.name: Required value: name or generateName "
                                          "is required"])
             meta["name"] = self._unique_generated_name(rtype, namespace, base)
-        obj = {**obj, "metadata": meta}
+        # BeforeCreate fills uid before the strategy runs (the Job strategy builds its
+        # selector from it): staging/src/k8s.io/apiserver/pkg/registry/rest/create.go.
+        uid = self.uids.new_uid()
+        obj = {**obj, "metadata": {**meta, "uid": uid}}
         obj = self.defaulter(obj)
         for plugin in self.admission:
             obj = plugin(self, obj, "CREATE", None)
@@ -102,7 +105,7 @@ class ApiServer:
             return obj
         now = self.now()
         rv = self.store.next_resource_version()
-        meta = {**meta, "uid": self.uids.new_uid(), "resourceVersion": str(rv),
+        meta = {**meta, "uid": uid, "resourceVersion": str(rv),
                 "creationTimestamp": format_time(now)}
         if rtype.kind in _GENERATION_KINDS or (rtype.kind == "Pod" and self.pod_generation):
             meta["generation"] = 1
