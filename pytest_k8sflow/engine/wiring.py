@@ -84,7 +84,13 @@ def admission_plugins(cluster: Cluster) -> list:
     from pytest_k8sflow.engine.admission.serviceaccount import make_serviceaccount_plugin
 
     cluster.podpreset_admission = make_podpreset_plugin(cluster.version)
-    plugins = [cluster.podpreset_admission, make_serviceaccount_plugin(cluster.version)]
+    from pytest_k8sflow.engine.admission.defaulting_plugins import (
+        default_storage_class_plugin,
+        make_cluster_ip_plugin,
+    )
+
+    plugins = [cluster.podpreset_admission, make_serviceaccount_plugin(cluster.version),
+               default_storage_class_plugin, make_cluster_ip_plugin(cluster.seed)]
     try:  # DefaultTolerationSeconds, being built alongside
         from pytest_k8sflow.engine.admission.tolerations import make_default_tolerations_plugin
     except ModuleNotFoundError:
