@@ -1,0 +1,852 @@
+"""``kubectl describe`` (kubectl pkg/describe/describe.go), on the simulated store.
+
+Describers for Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ConfigMap,
+Secret, ServiceAccount and Node; every other kind gets the generic describer (name,
+namespace, labels, annotations, the remaining fields, events). The text goes through Go's
+tabwriter as ``tabbedString`` sets it up (minwidth 0, padding 2), flushed before the Events
+table, which is aligned on its own (DescribeEvents calls ``w.Flush()``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from pytest_k8sflow.engine.resources import BY_KIND
+from pytest_k8sflow.kubectl.commands_common import KubectlCommand, Output, selector_of
+from pytest_k8sflow.kubectl.humanize import (
+    canonical_quantity,
+    human_duration,
+    time_ms,
+    translate_timestamp_since,
+)
+from pytest_k8sflow.kubectl.printers import (
+    _annotations_multiline,
+    _describe_probe,
+    _describe_volumes,
+    _labels_multiline,
+    _PrefixWriter,
+    _tolerations_multiline,
+    describe_pod_template,
+    not_found,
+)
+from pytest_k8sflow.kubectl.tables.common import format_labels, get, selector_string
+from pytest_k8sflow.kubectl.tabwriter import format_columns
+
+if TYPE_CHECKING:
+    from pytest_k8sflow.engine.cluster import Cluster
+
+
+def rfc1123z(value: object) -> str:
+    """Go's time.RFC1123Z layout (``Thu, 01 Jan 2026 00:00:00 +0000``), in UTC."""
+    ms = time_ms(value)
+    if ms is None:
+        ms = -62135596800000
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def tabbed(text: str) -> str:
+    """tabbedString: tabwriter.Init(buf, 0, 8, 2, ' ', 0)."""
+    return format_columns(text, minwidth=0, padding=2)
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def run_describe(cluster: Cluster, cmd: KubectlCommand, out: Output, read_only: bool) -> None:
+    selector = selector_of(cmd)
+    texts: list[str] = []
+    errors: list[str] = []
+    show_events = bool(cmd.flag("show-events"))
+    for rarg in cmd.resources:
+        rtype = rarg.type
+        ns = cmd.namespace if rtype.namespaced else ""
+        if rarg.name is not None:
+            obj = cluster.store.get(rtype.kind, ns, rarg.name)
+            if obj is not None:
+                objects = [obj]
+            else:
+                # describe.go DescribeMatchingResources: objects whose name starts with it
+                objects = [o for o in cluster.store.list(rtype.kind, ns if rtype.namespaced
+                                                         else None)
+                           if o["metadata"]["name"].startswith(rarg.name)]
+                if not objects:
+                    errors.append(not_found(rtype, rarg.name))
+                    continue
+        else:
+            scope = None if (cmd.all_namespaces or not rtype.namespaced) else ns
+            objects = [o for o in cluster.store.list(rtype.kind, scope)
+                       if selector.matches(o["metadata"].get("labels"))]
+        for obj in objects:
+            texts.append(describe_object(cluster, obj, show_events=show_events))
+    out.write("\n\n".join(texts))
+    if not texts and not errors:
+        if cmd.all_namespaces:
+            out.warn("No resources found")
+        else:
+            out.warn(f"No resources found in {cmd.namespace} namespace.")
+    for err in errors:
+        out.error(err)
+
+
+def describe_object(cluster: Cluster, obj: Mapping, *, show_events: bool = True) -> str:
+    """The describe text of one object (kubectl's describer for its kind, or the generic
+    one)."""
+    kind = obj.get("kind", "")
+    describer = _DESCRIBERS.get(kind, _describe_generic)
+    w = _PrefixWriter()
+    describer(cluster, obj, w)
+    text = tabbed(w.text())
+    if show_events and kind not in ("Secret",):
+        text += describe_events(events_for(cluster, obj), cluster.clock.now_ms)
+    return text
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+def events_for(cluster: Cluster, obj: Mapping) -> list[dict]:
+    """Events about ``obj``: involvedObject name, namespace and uid (and kind, except for
+    pods: describe clears the reference's kind), sorted by last timestamp."""
+    meta = obj["metadata"]
+    ns = meta.get("namespace") or "default"
+    found = []
+    for event in cluster.store.list("Event", None):
+        ref = event.get("involvedObject") or {}
+        if ref.get("name") != meta["name"] or (ref.get("uid") or meta.get("uid")) != \
+                meta.get("uid"):
+            continue
+        if (ref.get("namespace") or "") != (meta.get("namespace") or "") and \
+                (event["metadata"].get("namespace") or "default") != ns:
+            continue
+        if obj.get("kind") != "Pod" and ref.get("kind") not in (None, obj.get("kind")):
+            continue
+        found.append(event)
+    # SortableEvents: by lastTimestamp (eventTime for new-API events); stable here
+    found.sort(key=lambda e: time_ms(e.get("lastTimestamp") or e.get("eventTime")) or 0)
+    return found
+
+
+def describe_events(events: list[Mapping], now_ms: int) -> str:
+    """DescribeEvents: ``Events:  <none>`` or the Type/Reason/Age/From/Message table."""
+    if not events:
+        return "Events:  <none>\n"
+    lines = ["Events:", "  Type\tReason\tAge\tFrom\tMessage", "  ----\t------\t----\t----\t-------"]
+    for e in events:
+        first = e.get("eventTime") or e.get("firstTimestamp")
+        first_since = translate_timestamp_since(first, now_ms)
+        count = int(e.get("count") or 0)
+        series = e.get("series")
+        if series:
+            interval = (f"{translate_timestamp_since(series.get('lastObservedTime'), now_ms)} "
+                        f"(x{series.get('count')} over {first_since})")
+        elif count > 1:
+            interval = (f"{translate_timestamp_since(e.get('lastTimestamp'), now_ms)} "
+                        f"(x{count} over {first_since})")
+        else:
+            interval = first_since
+        source = (e.get("source") or {}).get("component") or e.get("reportingComponent") or ""
+        lines.append(f"  {e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t"
+                     f"{(e.get('message') or '').strip()}")
+    return tabbed("\n".join(lines) + "\n")
+
+
+# -- shared pieces ----------------------------------------------------------------------------
+
+
+def _header(w: _PrefixWriter, obj: Mapping, *, created: bool = False) -> None:
+    meta = obj["metadata"]
+    w.write(0, f"Name:\t{meta['name']}\n")
+    if BY_KIND.get(obj.get("kind", "")) is None or BY_KIND[obj["kind"]].namespaced:
+        w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    if created:
+        w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+
+
+def _labels_annotations(w: _PrefixWriter, obj: Mapping) -> None:
+    _labels_multiline(w, "Labels", obj["metadata"].get("labels"))
+    _annotations_multiline(w, "Annotations", obj["metadata"].get("annotations"))
+
+
+def _controller(obj: Mapping) -> str:
+    for ref in obj["metadata"].get("ownerReferences") or []:
+        if ref.get("controller"):
+            return f"{ref.get('kind')}/{ref.get('name')}"
+    return ""
+
+
+def _pod_counts(cluster: Cluster, owner: Mapping) -> str:
+    """getPodStatusForController: pods matching the selector and controlled by the owner,
+    counted by phase (Pending counts as Waiting)."""
+    from pytest_k8sflow.engine.selectors import from_label_selector
+
+    sel = from_label_selector(get(owner, "spec", "selector"))
+    uid = owner["metadata"].get("uid")
+    counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
+    for pod in cluster.store.list("Pod", owner["metadata"].get("namespace") or ""):
+        refs = pod["metadata"].get("ownerReferences") or []
+        if not any(r.get("controller") and r.get("uid") == uid for r in refs):
+            continue
+        if not sel.matches(pod["metadata"].get("labels")):
+            continue
+        phase = get(pod, "status", "phase", default="")
+        if phase in counts:
+            counts[phase] += 1
+    return (f"{counts['Running']} Running / {counts['Pending']} Waiting / "
+            f"{counts['Succeeded']} Succeeded / {counts['Failed']} Failed")
+
+
+def _conditions_table(w: _PrefixWriter, conditions: list | None) -> None:
+    if not conditions:
+        return
+    w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
+    w.write(1, "----\t------\t------\n")
+    for c in conditions:
+        w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason', '')}\n")
+
+
+def _int_or_string(value: object) -> str:
+    return "<nil>" if value is None else str(value)
+
+
+# -- Pod --------------------------------------------------------------------------------------
+
+
+def _describe_state(w: _PrefixWriter, title: str, state: Mapping) -> None:
+    if state.get("running") is not None:
+        w.write(2, f"{title}:\tRunning\n")
+        w.write(3, f"Started:\t{rfc1123z(state['running'].get('startedAt'))}\n")
+    elif state.get("terminated") is not None:
+        t = state["terminated"]
+        w.write(2, f"{title}:\tTerminated\n")
+        if t.get("reason"):
+            w.write(3, f"Reason:\t{t['reason']}\n")
+        if t.get("message"):
+            w.write(3, f"Message:\t{t['message']}\n")
+        w.write(3, f"Exit Code:\t{int(t.get('exitCode') or 0)}\n")
+        if int(t.get("signal") or 0) > 0:
+            w.write(3, f"Signal:\t{t['signal']}\n")
+        w.write(3, f"Started:\t{rfc1123z(t.get('startedAt'))}\n")
+        w.write(3, f"Finished:\t{rfc1123z(t.get('finishedAt'))}\n")
+    else:
+        w.write(2, f"{title}:\tWaiting\n")
+        reason = (state.get("waiting") or {}).get("reason")
+        if reason:
+            w.write(3, f"Reason:\t{reason}\n")
+
+
+def _env_value(pod: Mapping, container: Mapping, var: Mapping) -> str:
+    from pytest_k8sflow.engine.envvars import (
+        extract_container_resource_value,
+        extract_field_path_as_string,
+    )
+    from pytest_k8sflow.errors import K8sflowError
+
+    source = var["valueFrom"]
+    if source.get("fieldRef") is not None:
+        ref = source["fieldRef"]
+        try:
+            value = extract_field_path_as_string(pod, ref.get("fieldPath", ""))
+        except K8sflowError:
+            value = ""
+        return f"{value} ({ref.get('apiVersion', '')}:{ref.get('fieldPath', '')})"
+    if source.get("resourceFieldRef") is not None:
+        ref = source["resourceFieldRef"]
+        try:
+            value = extract_container_resource_value(ref, container)
+        except K8sflowError:
+            value = ""
+        resource = ref.get("resource", "")
+        if value == "0" and resource in ("limits.cpu", "limits.memory"):
+            value = "node allocatable"
+        return f"{value} ({resource})"
+    if source.get("secretKeyRef") is not None:
+        ref = source["secretKeyRef"]
+        return (f"<set to the key '{ref.get('key')}' in secret '{ref.get('name')}'>\t"
+                f"Optional: {'true' if ref.get('optional') else 'false'}")
+    ref = source.get("configMapKeyRef") or {}
+    return (f"<set to the key '{ref.get('key')}' of config map '{ref.get('name')}'>\t"
+            f"Optional: {'true' if ref.get('optional') else 'false'}")
+
+
+def _describe_pod_containers(w: _PrefixWriter, pod: Mapping, label: str, containers: list,
+                             statuses: list | None) -> None:
+    by_name = {s.get("name"): s for s in statuses or []}
+    w.write(0, f"{label}:{'' if containers else ' <none>'}\n")
+    for c in containers:
+        status = by_name.get(c.get("name"))
+        w.write(1, f"{c.get('name')}:\n")
+        if status is not None:
+            w.write(2, f"Container ID:\t{status.get('containerID', '')}\n")
+        w.write(2, f"Image:\t{c.get('image', '')}\n")
+        if status is not None:
+            w.write(2, f"Image ID:\t{status.get('imageID', '')}\n")
+        ports = ", ".join(f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}"
+                          for p in c.get("ports") or [])
+        host_ports = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}"
+                               for p in c.get("ports") or [])
+        w.write(2, f"Ports:\t{ports}\n" if "," in ports else f"Port:\t{ports or '<none>'}\n")
+        w.write(2, f"Host Ports:\t{host_ports}\n" if "," in host_ports
+                else f"Host Port:\t{host_ports or '<none>'}\n")
+        for title, key in (("Command", "command"), ("Args", "args")):
+            if c.get(key):
+                w.write(2, f"{title}:\n")
+                for part in c[key]:
+                    for line in str(part).split("\n"):
+                        w.write(3, f"{line}\n")
+        if status is not None:
+            _describe_state(w, "State", status.get("state") or {})
+            last = status.get("lastState") or {}
+            if last.get("terminated") is not None:
+                _describe_state(w, "Last State", last)
+            w.write(2, f"Ready:\t{'True' if status.get('ready') else 'False'}\n")
+            w.write(2, f"Restart Count:\t{int(status.get('restartCount') or 0)}\n")
+        resources = c.get("resources") or {}
+        for title in ("limits", "requests"):
+            values = resources.get(title) or {}
+            if values:
+                w.write(2, f"{title.capitalize()}:\n")
+            for name in sorted(values):
+                w.write(3, f"{name}:\t{canonical_quantity(values[name])}\n")
+        for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"),
+                           ("Startup", "startupProbe")):
+            if c.get(key) is not None:
+                w.write(2, f"{title}:\t{_describe_probe(c[key])}\n")
+        if c.get("envFrom"):
+            w.write(2, "Environment Variables from:\n")
+            for src in c["envFrom"]:
+                ref = src.get("configMapRef") or src.get("secretRef") or {}
+                kind = "ConfigMap" if src.get("configMapRef") else "Secret"
+                optional = "true" if ref.get("optional") else "false"
+                if src.get("prefix"):
+                    w.write(3, f"{ref.get('name', '')}\t{kind} with prefix '{src['prefix']}'\t"
+                               f"Optional: {optional}\n")
+                else:
+                    w.write(3, f"{ref.get('name', '')}\t{kind}\tOptional: {optional}\n")
+        env = c.get("env") or []
+        w.write(2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
+        for e in env:
+            if e.get("valueFrom") is None:
+                for i, line in enumerate(str(e.get("value", "")).split("\n")):
+                    w.write(3, f"{e.get('name')}:\t{line}\n" if i == 0 else f"\t{line}\n")
+            else:
+                w.write(3, f"{e.get('name')}:\t{_env_value(pod, c, e)}\n")
+        mounts = sorted(c.get("volumeMounts") or [], key=lambda m: m.get("mountPath", ""))
+        w.write(2, f"Mounts:{'' if mounts else chr(9) + '<none>'}\n")
+        for m in mounts:
+            flags = ["ro" if m.get("readOnly") else "rw"]
+            if m.get("subPath"):
+                flags.append(f'path="{m["subPath"]}"')
+            w.write(3, f"{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
+
+
+def _describe_pod(cluster: Cluster, pod: Mapping, w: _PrefixWriter) -> None:
+    from pytest_k8sflow.engine.apiserver import qos_class
+
+    meta, spec, status = pod["metadata"], pod.get("spec") or {}, pod.get("status") or {}
+    _header(w, pod)
+    if spec.get("priority") is not None:
+        w.write(0, f"Priority:\t{spec['priority']}\n")
+    if spec.get("priorityClassName"):
+        w.write(0, f"Priority Class Name:\t{spec['priorityClassName']}\n")
+    if spec.get("runtimeClassName"):
+        w.write(0, f"Runtime Class Name:\t{spec['runtimeClassName']}\n")
+    if spec.get("serviceAccountName"):
+        w.write(0, f"Service Account:\t{spec['serviceAccountName']}\n")
+    if not spec.get("nodeName"):
+        w.write(0, "Node:\t<none>\n")
+    else:
+        w.write(0, f"Node:\t{spec['nodeName']}/{status.get('hostIP', '')}\n")
+    if status.get("startTime"):
+        w.write(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
+    _labels_annotations(w, pod)
+    if meta.get("deletionTimestamp") and status.get("phase") not in ("Failed", "Succeeded"):
+        since = translate_timestamp_since(meta["deletionTimestamp"], cluster.clock.now_ms)
+        w.write(0, f"Status:\tTerminating (lasts {since})\n")
+        w.write(0, f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 0)}s\n")
+    else:
+        w.write(0, f"Status:\t{status.get('phase', '')}\n")
+    if status.get("reason"):
+        w.write(0, f"Reason:\t{status['reason']}\n")
+    if status.get("message"):
+        w.write(0, f"Message:\t{status['message']}\n")
+    w.write(0, f"IP:\t{status.get('podIP', '')}\n")
+    ips = status.get("podIPs") or []
+    if not ips:
+        w.write(0, "IPs:\t<none>\n")
+    else:
+        w.write(0, "IPs:\n")
+        for ip in ips:
+            w.write(1, f"IP:\t{ip.get('ip')}\n")
+    controller = _controller(pod)
+    if controller:
+        w.write(0, f"Controlled By:\t{controller}\n")
+    if status.get("nominatedNodeName"):
+        w.write(0, f"NominatedNodeName:\t{status['nominatedNodeName']}\n")
+    if spec.get("initContainers"):
+        _describe_pod_containers(w, pod, "Init Containers", spec["initContainers"],
+                                 status.get("initContainerStatuses"))
+    _describe_pod_containers(w, pod, "Containers", spec.get("containers") or [],
+                             status.get("containerStatuses"))
+    if spec.get("readinessGates"):
+        w.write(0, "Readiness Gates:\n  Type\tStatus\n")
+        for gate in spec["readinessGates"]:
+            value = "<none>"
+            for c in status.get("conditions") or []:
+                if c.get("type") == gate.get("conditionType"):
+                    value = c.get("status")
+                    break
+            w.write(1, f"{gate.get('conditionType')} \t{value} \n")
+    if status.get("conditions"):
+        w.write(0, "Conditions:\n  Type\tStatus\n")
+        for c in status["conditions"]:
+            w.write(1, f"{c.get('type')} \t{c.get('status')} \n")
+    _describe_volumes(w, spec.get("volumes") or [], "")
+    w.write(0, f"QoS Class:\t{status.get('qosClass') or qos_class(dict(pod))}\n")
+    _labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"))
+    _tolerations_multiline(w, "Tolerations", spec.get("tolerations"))
+
+
+# -- workloads --------------------------------------------------------------------------------
+
+
+def _pod_template(w: _PrefixWriter, template: Mapping | None) -> None:
+    w.parts.append(describe_pod_template(template))
+
+
+def _replicasets_by_labels(rss: list[Mapping]) -> str:
+    text = ", ".join(f"{rs['metadata']['name']} ({get(rs, 'status', 'replicas', default=0)}/"
+                     f"{get(rs, 'spec', 'replicas', default=0)} replicas created)" for rs in rss)
+    return text or "<none>"
+
+
+def _describe_deployment(cluster: Cluster, d: Mapping, w: _PrefixWriter) -> None:
+    from pytest_k8sflow.engine.controllers.deployment_util import equal_ignore_hash
+    from pytest_k8sflow.kubectl.commands_rollout import controlled
+
+    spec, status = d.get("spec") or {}, d.get("status") or {}
+    _header(w, d, created=True)
+    _labels_annotations(w, d)
+    w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
+    w.write(0, f"Replicas:\t{spec.get('replicas', 0)} desired | "
+               f"{status.get('updatedReplicas', 0)} updated | {status.get('replicas', 0)} total | "
+               f"{status.get('availableReplicas', 0)} available | "
+               f"{status.get('unavailableReplicas', 0)} unavailable\n")
+    strategy = spec.get("strategy") or {}
+    w.write(0, f"StrategyType:\t{strategy.get('type', '')}\n")
+    w.write(0, f"MinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n")
+    if strategy.get("rollingUpdate") is not None:
+        ru = strategy["rollingUpdate"]
+        w.write(0, f"RollingUpdateStrategy:\t{_int_or_string(ru.get('maxUnavailable'))} max "
+                   f"unavailable, {_int_or_string(ru.get('maxSurge'))} max surge\n")
+    _pod_template(w, spec.get("template"))
+    _conditions_table(w, status.get("conditions"))
+    # deploymentutil.GetAllReplicaSets: the new RS (oldest with the same template) and the
+    # old ones that still have replicas
+    rss = sorted(controlled(cluster, d, "ReplicaSet"),
+                 key=lambda rs: (time_ms(rs["metadata"].get("creationTimestamp")) or 0,
+                                 rs["metadata"]["name"]))
+    new = next((rs for rs in rss if equal_ignore_hash(get(rs, "spec", "template"),
+                                                      spec.get("template"))), None)
+    old = [rs for rs in rss if rs is not new and get(rs, "spec", "replicas", default=0) != 0]
+    w.write(0, f"OldReplicaSets:\t{_replicasets_by_labels(old)}\n")
+    w.write(0, f"NewReplicaSet:\t{_replicasets_by_labels([new] if new else [])}\n")
+
+
+def _describe_replicaset(cluster: Cluster, rs: Mapping, w: _PrefixWriter) -> None:
+    spec, status = rs.get("spec") or {}, rs.get("status") or {}
+    _header(w, rs)
+    w.write(0, f"Selector:\t{selector_string(spec.get('selector')) or '<none>'}\n")
+    _labels_annotations(w, rs)
+    controller = _controller(rs)
+    if controller:
+        w.write(0, f"Controlled By:\t{controller}\n")
+    w.write(0, f"Replicas:\t{status.get('replicas', 0)} current / {spec.get('replicas', 0)} "
+               "desired\n")
+    w.write(0, f"Pods Status:\t{_pod_counts(cluster, rs)}\n")
+    _pod_template(w, spec.get("template"))
+    _conditions_table(w, status.get("conditions"))
+
+
+def _describe_statefulset(cluster: Cluster, sts: Mapping, w: _PrefixWriter) -> None:
+    spec, status = sts.get("spec") or {}, sts.get("status") or {}
+    _header(w, sts, created=True)
+    w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
+    _labels_annotations(w, sts)
+    w.write(0, f"Replicas:\t{spec.get('replicas', 0)} desired | {status.get('replicas', 0)} "
+               "total\n")
+    strategy = spec.get("updateStrategy") or {}
+    w.write(0, f"Update Strategy:\t{strategy.get('type', '')}\n")
+    ru = strategy.get("rollingUpdate") or {}
+    if ru.get("partition") is not None:
+        w.write(1, f"Partition:\t{ru['partition']}\n")
+        if ru.get("maxUnavailable") is not None:
+            w.write(1, f"MaxUnavailable:\t{ru['maxUnavailable']}\n")
+    w.write(0, f"Pods Status:\t{_pod_counts(cluster, sts)}\n")
+    _pod_template(w, spec.get("template"))
+    templates = spec.get("volumeClaimTemplates") or []
+    if not templates:
+        w.write(0, "Volume Claims:\t<none>\n")
+    else:
+        w.write(0, "Volume Claims:\n")
+        for pvc in templates:
+            pmeta, pspec = pvc.get("metadata") or {}, pvc.get("spec") or {}
+            w.write(1, f"Name:\t{pmeta.get('name', '')}\n")
+            w.write(1, f"StorageClass:\t{pspec.get('storageClassName', '')}\n")
+            _labels_multiline(w, "  Labels", pmeta.get("labels"))
+            _labels_multiline(w, "  Annotations", pmeta.get("annotations"))
+            storage = get(pspec, "resources", "requests", "storage")
+            w.write(1, f"Capacity:\t{canonical_quantity(storage) if storage else '<default>'}\n")
+            w.write(1, f"Access Modes:\t[{' '.join(pspec.get('accessModes') or [])}]\n")
+
+
+def _describe_daemonset(cluster: Cluster, ds: Mapping, w: _PrefixWriter) -> None:
+    spec, status = ds.get("spec") or {}, ds.get("status") or {}
+    _header(w, ds)
+    w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
+    w.write(0, f"Node-Selector:\t{format_labels(get(spec, 'template', 'spec', 'nodeSelector'))}"
+               "\n")
+    _labels_annotations(w, ds)
+    w.write(0, f"Desired Number of Nodes Scheduled: {status.get('desiredNumberScheduled', 0)}\n")
+    w.write(0, f"Current Number of Nodes Scheduled: {status.get('currentNumberScheduled', 0)}\n")
+    w.write(0, "Number of Nodes Scheduled with Up-to-date Pods: "
+               f"{status.get('updatedNumberScheduled', 0)}\n")
+    w.write(0, "Number of Nodes Scheduled with Available Pods: "
+               f"{status.get('numberAvailable', 0)}\n")
+    w.write(0, f"Number of Nodes Misscheduled: {status.get('numberMisscheduled', 0)}\n")
+    w.write(0, f"Pods Status:\t{_pod_counts(cluster, ds)}\n")
+    _pod_template(w, spec.get("template"))
+
+
+def _describe_job(cluster: Cluster, job: Mapping, w: _PrefixWriter) -> None:
+    spec, status = job.get("spec") or {}, job.get("status") or {}
+    _header(w, job)
+    w.write(0, f"Selector:\t{selector_string(spec.get('selector'))}\n")
+    _labels_annotations(w, job)
+    controller = _controller(job)
+    if controller:
+        w.write(0, f"Controlled By:\t{controller}\n")
+    if spec.get("parallelism") is not None:
+        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
+    w.write(0, f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n")  # noqa: E501
+    if spec.get("completionMode"):
+        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    if spec.get("suspend") is not None:
+        w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
+    if spec.get("backoffLimit") is not None:
+        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    if status.get("startTime"):
+        w.write(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
+    if status.get("completionTime"):
+        w.write(0, f"Completed At:\t{rfc1123z(status['completionTime'])}\n")
+    if status.get("startTime") and status.get("completionTime"):
+        took = (time_ms(status["completionTime"]) or 0) - (time_ms(status["startTime"]) or 0)
+        w.write(0, f"Duration:\t{human_duration(took)}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{spec['activeDeadlineSeconds']}s\n")
+    active, succeeded, failed = (int(status.get(k) or 0) for k in ("active", "succeeded",
+                                                                     "failed"))
+    if status.get("ready") is None:
+        w.write(0, f"Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} "
+                   "Failed\n")
+    else:
+        w.write(0, f"Pods Statuses:\t{active} Active ({status['ready']} Ready) / {succeeded} "
+                   f"Succeeded / {failed} Failed\n")
+    if spec.get("completionMode") == "Indexed":
+        w.write(0, f"Completed Indexes:\t{status.get('completedIndexes') or '<none>'}\n")
+    _pod_template(w, spec.get("template"))
+
+
+def _describe_cronjob(cluster: Cluster, cj: Mapping, w: _PrefixWriter) -> None:
+    spec, status = cj.get("spec") or {}, cj.get("status") or {}
+    _header(w, cj)
+    _labels_annotations(w, cj)
+    w.write(0, f"Schedule:\t{spec.get('schedule', '')}\n")
+    w.write(0, f"Concurrency Policy:\t{spec.get('concurrencyPolicy', '')}\n")
+    suspend = spec.get("suspend")
+    w.write(0, f"Suspend:\t{'<unset>' if suspend is None else ('True' if suspend else 'False')}"
+               "\n")
+    for title, key in (("Successful Job History Limit", "successfulJobsHistoryLimit"),
+                       ("Failed Job History Limit", "failedJobsHistoryLimit")):
+        value = spec.get(key)
+        w.write(0, f"{title}:\t{'<unset>' if value is None else value}\n")
+    deadline = spec.get("startingDeadlineSeconds")
+    w.write(0, f"Starting Deadline Seconds:\t{'<unset>' if deadline is None else f'{deadline}s'}"
+               "\n")
+    jspec = get(spec, "jobTemplate", "spec", default={})
+    w.write(0, f"Selector:\t{selector_string(jspec.get('selector')) if jspec.get('selector') is not None else '<unset>'}\n")  # noqa: E501
+    for title, key in (("Parallelism", "parallelism"), ("Completions", "completions")):
+        value = jspec.get(key)
+        w.write(0, f"{title}:\t{'<unset>' if value is None else value}\n")
+    if jspec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{jspec['activeDeadlineSeconds']}s\n")
+    _pod_template(w, jspec.get("template"))
+    last = status.get("lastScheduleTime")
+    w.write(0, f"Last Schedule Time:\t{rfc1123z(last) if last else '<unset>'}\n")
+    active = status.get("active") or []
+    w.write(0, "Active Jobs:\t" + (", ".join(a.get("name", "") for a in active) or "<none>")
+            + "\n")
+
+
+# -- config and accounts ----------------------------------------------------------------------
+
+
+def _describe_configmap(cluster: Cluster, cm: Mapping, w: _PrefixWriter) -> None:
+    _header(w, cm)
+    _labels_annotations(w, cm)
+    w.write(0, "\nData\n====\n")
+    data = cm.get("data") or {}
+    for key in sorted(data):
+        w.write(0, f"{key}:\n----\n")
+        w.write(0, f"{data[key]}\n")
+    w.write(0, "\nBinaryData\n====\n")
+    binary = cm.get("binaryData") or {}
+    for key in sorted(binary):
+        import base64
+
+        w.write(0, f"{key}: {len(base64.b64decode(binary[key]))} bytes\n")
+    w.write(0, "\n")
+
+
+def _describe_secret(cluster: Cluster, secret: Mapping, w: _PrefixWriter) -> None:
+    from pytest_k8sflow.engine.envvars import secret_bytes
+
+    _header(w, secret)
+    _labels_annotations(w, secret)
+    stype = secret.get("type", "")
+    w.write(0, f"\nType:\t{stype}\n")
+    w.write(0, "\nData\n====\n")
+    data = secret_bytes(secret)
+    for key in sorted(data):
+        if key == "token" and stype == "kubernetes.io/service-account-token":
+            w.write(0, f"{key}:\t{data[key].decode('utf-8', 'replace')}\n")
+        else:
+            w.write(0, f"{key}:\t{len(data[key])} bytes\n")
+
+
+def _describe_serviceaccount(cluster: Cluster, sa: Mapping, w: _PrefixWriter) -> None:
+    _header(w, sa)
+    _labels_annotations(w, sa)
+
+    def names(title: str, items: list) -> None:
+        w.write(0, f"{title}:\t")
+        if not items:
+            w.write(0, "<none>\n")
+            return
+        w.write(0, "\n\t".join(items) + "\n")
+
+    names("Image pull secrets", [s.get("name", "") for s in sa.get("imagePullSecrets") or []])
+    names("Mountable secrets", [s.get("name", "") for s in sa.get("secrets") or []])
+    ns = sa["metadata"].get("namespace") or ""
+    tokens = [s["metadata"]["name"] for s in cluster.store.list("Secret", ns)
+              if s.get("type") == "kubernetes.io/service-account-token"
+              and (s["metadata"].get("annotations") or {}).get(
+                  "kubernetes.io/service-account.name") == sa["metadata"]["name"]]
+    names("Tokens", tokens)
+
+
+# -- Node -------------------------------------------------------------------------------------
+
+
+def _describe_node(cluster: Cluster, node: Mapping, w: _PrefixWriter) -> None:
+    """NodeDescriber, without the pod resource totals' percentages' rounding subtleties."""
+    meta, spec, status = node["metadata"], node.get("spec") or {}, node.get("status") or {}
+    w.write(0, f"Name:\t{meta['name']}\n")
+    roles = sorted(k.split("/", 1)[1] for k in meta.get("labels") or {}
+                   if k.startswith("node-role.kubernetes.io/"))
+    w.write(0, f"Roles:\t{','.join(roles) or '<none>'}\n")
+    _labels_annotations(w, node)
+    w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    taints = spec.get("taints") or []
+    if not taints:
+        w.write(0, "Taints:\t<none>\n")
+    else:
+        for i, t in enumerate(taints):
+            text = t.get("key", "") + (f"={t['value']}" if t.get("value") else "") + \
+                f":{t.get('effect', '')}"
+            w.write(0, ("Taints:\t" if i == 0 else "\t") + text + "\n")
+    w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    conditions = status.get("conditions") or []
+    if conditions:
+        w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\t"
+                   "Message\n")
+        w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n")
+        for c in conditions:
+            w.write(1, f"{c.get('type')} \t{c.get('status')} \t"
+                       f"{rfc1123z(c.get('lastHeartbeatTime'))} \t"
+                       f"{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t"
+                       f"{c.get('message', '')}\n")
+    addresses = status.get("addresses") or []
+    w.write(0, "Addresses:\n")
+    for a in addresses:
+        w.write(1, f"{a.get('type')}:\t{a.get('address')}\n")
+    for title, key in (("Capacity", "capacity"), ("Allocatable", "allocatable")):
+        values = status.get(key) or {}
+        if values:
+            w.write(0, f"{title}:\n")
+            for name in sorted(values):
+                w.write(1, f"{name}:\t{canonical_quantity(values[name])}\n")
+    info = status.get("nodeInfo") or {}
+    w.write(0, "System Info:\n")
+    for title, key in (("Machine ID", "machineID"), ("System UUID", "systemUUID"),
+                       ("Boot ID", "bootID"), ("Kernel Version", "kernelVersion"),
+                       ("OS Image", "osImage"), ("Operating System", "operatingSystem"),
+                       ("Architecture", "architecture"),
+                       ("Container Runtime Version", "containerRuntimeVersion"),
+                       ("Kubelet Version", "kubeletVersion"),
+                       ("Kube-Proxy Version", "kubeProxyVersion")):
+        w.write(1, f"{title}:\t{info.get(key, '')}\n")
+    if spec.get("podCIDR"):
+        w.write(0, f"PodCIDR:\t{spec['podCIDR']}\n")
+        w.write(0, f"PodCIDRs:\t{','.join(spec.get('podCIDRs') or [spec['podCIDR']])}\n")
+    pods = [p for p in cluster.store.list("Pod", None)
+            if get(p, "spec", "nodeName") == meta["name"]
+            and get(p, "status", "phase") not in ("Succeeded", "Failed")]
+    allocatable = status.get("allocatable") or {}
+    w.write(0, f"Non-terminated Pods:\t({len(pods)} in total)\n")
+    w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\t"
+               "Age\n")
+    w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t"
+               "---\n")
+    totals: dict[str, list] = {}
+    for p in pods:
+        reqs, limits = _pod_requests_and_limits(p)
+        for name, value in reqs.items():
+            totals.setdefault(f"r:{name}", []).append(value)
+        for name, value in limits.items():
+            totals.setdefault(f"l:{name}", []).append(value)
+        age = translate_timestamp_since(p["metadata"].get("creationTimestamp"),
+                                        cluster.clock.now_ms)
+        cells = [_amount_pct(reqs, allocatable, "cpu"), _amount_pct(limits, allocatable, "cpu"),
+                 _amount_pct(reqs, allocatable, "memory"),
+                 _amount_pct(limits, allocatable, "memory")]
+        w.write(1, f"{p['metadata'].get('namespace', '')}\t{p['metadata']['name']}\t\t"
+                   f"{chr(9).join(cells)}\t{age}\n")
+    w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., "
+               "overcommitted.)\n")
+    w.write(1, "Resource\tRequests\tLimits\n")
+    w.write(1, "--------\t--------\t------\n")
+    summed_r = {k[2:]: _sum(v) for k, v in totals.items() if k.startswith("r:")}
+    summed_l = {k[2:]: _sum(v) for k, v in totals.items() if k.startswith("l:")}
+    extra = sorted(k for k in allocatable if k.startswith("hugepages-"))
+    for name in ("cpu", "memory", "ephemeral-storage", *extra):
+        w.write(1, f"{name}\t{_amount_pct(summed_r, allocatable, name)}\t"
+                   f"{_amount_pct(summed_l, allocatable, name)}\n")
+
+
+def _pod_requests_and_limits(pod: Mapping) -> tuple[dict, dict]:
+    """resourcehelper.PodRequestsAndLimits: the sum over containers, at least the largest
+    init container, plus the pod overhead."""
+    from pytest_k8sflow.engine.quantity import parse_with_format
+
+    spec = pod.get("spec") or {}
+    result: tuple[dict, dict] = ({}, {})
+    for which, key in ((0, "requests"), (1, "limits")):
+        total: dict[str, tuple] = {}
+        for c in spec.get("containers") or []:
+            for name, value in (get(c, "resources", key) or {}).items():
+                amount, fmt = parse_with_format(value)
+                prev = total.get(name, (0, fmt))
+                total[name] = (prev[0] + amount, prev[1])
+        for c in spec.get("initContainers") or []:
+            for name, value in (get(c, "resources", key) or {}).items():
+                amount, fmt = parse_with_format(value)
+                if amount > total.get(name, (0, fmt))[0]:
+                    total[name] = (amount, fmt)
+        for name, value in (spec.get("overhead") or {}).items():
+            amount, fmt = parse_with_format(value)
+            prev = total.get(name, (0, fmt))
+            total[name] = (prev[0] + amount, prev[1])
+        result[which].update(total)
+    return result
+
+
+def _sum(values: list) -> tuple:
+    return (sum(v[0] for v in values), values[0][1]) if values else (0, "DecimalSI")
+
+
+def _amount_pct(amounts: Mapping, allocatable: Mapping, name: str) -> str:
+    """``100m (5%)``: the amount's Quantity.String() and int64(milli/allocatable milli*100)."""
+    from fractions import Fraction
+
+    from pytest_k8sflow.engine.quantity import canonical_string, parse_quantity
+
+    amount, fmt = amounts.get(name, (Fraction(0), "DecimalSI"))
+    text = canonical_string(Fraction(amount), fmt) if amount else "0"
+    total = parse_quantity(allocatable[name]) if name in allocatable else Fraction(0)
+    pct = int(float(amount) / float(total) * 100) if total else 0
+    return f"{text} ({pct}%)"
+
+
+# -- generic ----------------------------------------------------------------------------------
+
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_ACRONYMS = ("API", "URL", "UID", "OSB", "GUID")
+
+
+def smart_label(field: str) -> str:
+    """describe.go smartLabelFor: ``apiVersion`` -> ``API Version``, ``podIP`` -> ``Pod IP``;
+    fields with characters other than letters and ``-`` stay as they are."""
+    if any(not (c.isalpha() or c == "-") for c in field):
+        return field
+    parts = _CAMEL.findall(field) or [field]
+    return " ".join(p.upper() if p.upper() in _ACRONYMS else p[:1].upper() + p[1:]
+                    for p in parts)
+
+
+def _go_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<nil>"
+    return str(value)
+
+
+def _unstructured(w: _PrefixWriter, level: int, content: Mapping, prefix: str,
+                  skip: tuple[str, ...]) -> None:
+    for field in sorted(content):
+        value = content[field]
+        path = f"{prefix}.{field}"
+        if path in skip:
+            continue
+        if isinstance(value, Mapping):
+            w.write(level, f"{smart_label(field)}:\n")
+            _unstructured(w, level + 1, value, path, skip)
+        elif isinstance(value, list):
+            w.write(level, f"{smart_label(field)}:\n")
+            for child in value:
+                if isinstance(child, Mapping):
+                    _unstructured(w, level + 1, child, path, skip)
+                else:
+                    w.write(level + 1, f"{_go_value(child)}\n")
+        else:
+            w.write(level, f"{smart_label(field)}:\t{_go_value(value)}\n")
+
+
+def _describe_generic(cluster: Cluster, obj: Mapping, w: _PrefixWriter) -> None:
+    meta = obj["metadata"]
+    w.write(0, f"Name:\t{meta['name']}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    _labels_annotations(w, obj)
+    _unstructured(w, 0, obj, "", (".metadata.managedFields", ".metadata.name",
+                                  ".metadata.namespace", ".metadata.labels",
+                                  ".metadata.annotations"))
+
+
+_DESCRIBERS = {
+    "Pod": _describe_pod,
+    "Deployment": _describe_deployment,
+    "ReplicaSet": _describe_replicaset,
+    "StatefulSet": _describe_statefulset,
+    "DaemonSet": _describe_daemonset,
+    "Job": _describe_job,
+    "CronJob": _describe_cronjob,
+    "ConfigMap": _describe_configmap,
+    "Secret": _describe_secret,
+    "ServiceAccount": _describe_serviceaccount,
+    "Node": _describe_node,
+}
