@@ -590,3 +590,41 @@ def test_undefaulted_pod_volume_still_equals_the_defaulted_preset_volume():
                                    [default_podpreset(preset(volumes=[
                                        vol("s", {"secret": {"secretName": "x"}})]))])
     assert errors == [] and merged == [vol("s", {"secret": {"secretName": "x"}})]
+
+
+def test_env_from_merge_key_fuzzed():
+    # TestEnvFromMergeKey's fuzz loop, seeded: two sources that agree on the key fields differ
+    # at most in the Optional flags, i.e. every identifying field is in the merge key.
+    import random
+
+    rnd = random.Random(0)
+
+    def fuzz() -> dict:
+        source: dict = {}
+        if rnd.random() < 0.5:
+            source["prefix"] = rnd.choice(["", "p_", "X_"])
+        for kind in ("configMapRef", "secretRef"):
+            if rnd.random() < 0.5:
+                ref = {"name": rnd.choice(["", "a", "b"])}
+                if rnd.random() < 0.5:
+                    ref["optional"] = rnd.random() < 0.5
+                source[kind] = ref
+        return source
+
+    for _ in range(100):
+        orig, clone = fuzz(), fuzz()
+        prefix, cm_name, secret_name = env_from_merge_key(orig)
+        clone["prefix"] = prefix
+        for kind, name in (("configMapRef", cm_name), ("secretRef", secret_name)):
+            if kind not in orig:
+                clone.pop(kind, None)
+            else:
+                clone[kind] = {**clone.get(kind, {}), "name": name}
+
+        def strip(s: dict) -> dict:
+            out = {k: ({kk: vv for kk, vv in v.items() if kk != "optional"}
+                       if isinstance(v, dict) else v) for k, v in s.items()}
+            out.setdefault("prefix", "")
+            return out
+
+        assert strip(orig) == strip(clone)

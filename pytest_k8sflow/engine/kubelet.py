@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pytest_k8sflow.engine import apierrors
 from pytest_k8sflow.engine.component import Component
+from pytest_k8sflow.engine.envvars import CREATE_CONTAINER_CONFIG_ERROR, container_env
 from pytest_k8sflow.engine.nodes import node_internal_ip
 from pytest_k8sflow.engine.podstatus import (
     BackOff,
@@ -25,6 +26,7 @@ from pytest_k8sflow.engine.podstatus import (
     should_restart,
 )
 from pytest_k8sflow.engine.timeutil import format_go_duration, format_time
+from pytest_k8sflow.engine.volumes import volume_setup_errors
 
 KUBELET = "kubelet"
 PROBE_KINDS = ("startup", "liveness", "readiness")
@@ -64,6 +66,8 @@ class ContainerRuntime:
     probes: dict[str, ProbeState] = field(default_factory=dict)
     restart_due: int | None = None
     ever_started: bool = False
+    env: dict[str, str] | None = None  # the environment it was last created with
+    config_error: str | None = None  # the CreateContainerConfigError last reported
 
 
 @dataclass
@@ -78,6 +82,8 @@ class PodRuntime:
     stop_at: int | None = None
     probe_queue: dict[tuple[str, str], deque] = field(default_factory=dict)
     ended: bool = False  # a `pods` step ended the pod (phase Failed/Succeeded)
+    volumes_ready: bool = False  # every volume set up once; later failures do not matter
+    mount_failures: tuple[tuple[str, str], ...] = ()  # FailedMount (volume, error) reported
 
 
 def container_id(uid: str, name: str, restart: int) -> str:
@@ -114,6 +120,11 @@ class Kubelet(Component):
         self._next_ip: dict[str, int] = {}
         cluster.store.watch("Pod", self._on_pod)
         cluster.store.watch("Node", self._on_node)
+        # Pods waiting for a ConfigMap, Secret or ServiceAccount (volume SetUp or
+        # CreateContainerConfigError), by namespace: retried when one of those changes.
+        self._config_waiters: dict[str, dict[tuple[str, str], None]] = {}
+        for kind in ("ConfigMap", "Secret", "ServiceAccount"):
+            cluster.store.watch(kind, self._on_config)
         cluster.kubelet = self
 
     def _on_pod(self, old: dict | None, new: dict | None) -> None:
@@ -128,6 +139,26 @@ class Kubelet(Component):
         for pod in self.cluster.store.by_index("Pod", "node", new["metadata"]["name"]):
             meta = pod["metadata"]
             self.enqueue((meta.get("namespace") or "", meta["name"]))
+
+    def _on_config(self, old: dict | None, new: dict | None) -> None:
+        obj = new if new is not None else old
+        namespace = obj["metadata"].get("namespace") or ""
+        for key in list(self._config_waiters.get(namespace, ())):
+            self.enqueue(key)
+
+    def _wait_for_config(self, pod: dict) -> None:
+        key = _key(pod)
+        self._config_waiters.setdefault(key[0], {})[key] = None
+
+    # -- read by expectations ----------------------------------------------------------
+    def container_environment(self, pod: dict, container: str) -> dict[str, str] | None:
+        """The environment the container was last created with (None: never created).
+
+        Fixed at creation, as in a real container: later ConfigMap, Secret or Service changes
+        show only after a restart."""
+        runtime = self.runtimes.get(pod["metadata"]["uid"])
+        c = runtime.containers.get(container) if runtime is not None else None
+        return dict(c.env) if c is not None and c.env is not None else None
 
     # -- actions driven by steps -------------------------------------------------------
     def terminate_container(self, pod: dict, container: str, exit_code: int,
@@ -213,7 +244,8 @@ class Kubelet(Component):
         if runtime.start_time is None:
             runtime.start_time = now
         rules = self.cluster.pod_rules
-        if not rules.start_blocked(pod):
+        self._config_waiters.get(namespace, {}).pop((namespace, name), None)
+        if not rules.start_blocked(pod) and self._volumes_ready(pod, runtime, node, now):
             if runtime.ip is None:
                 runtime.ip = self._allocate_ip(node)
             self._run_containers(pod, runtime, now)
@@ -224,9 +256,34 @@ class Kubelet(Component):
         self._schedule_wakeup(pod, runtime)
 
     def _forget(self, namespace: str, name: str) -> None:
+        self._config_waiters.get(namespace, {}).pop((namespace, name), None)
         uid = self._uid_by_key.pop((namespace, name), None)
         if uid is not None:
             self.runtimes.pop(uid, None)
+
+    # -- volumes -------------------------------------------------------------------------
+    def _volumes_ready(self, pod: dict, runtime: PodRuntime, node: dict, now: int) -> bool:
+        """kubelet syncPod WaitForAttachAndMount: no sandbox and no container until every
+        volume is set up. A failing volume gets one FailedMount event per distinct error
+        (**simplified**: the volume manager retries with back-off and the correlator counts
+        the repeats); the pod is retried when a ConfigMap, Secret or ServiceAccount of its
+        namespace changes."""
+        if runtime.volumes_ready:
+            return True
+        failures = volume_setup_errors(pod, self.cluster.store,
+                                       node_allocatable=_allocatable(node), now_ms=now)
+        if not failures:
+            runtime.volumes_ready = True
+            runtime.mount_failures = ()
+            return True
+        reported = runtime.mount_failures
+        for failure in failures:
+            if (failure.volume, failure.message) not in reported:
+                self.event(pod, failure.event_type, failure.event_reason,
+                           failure.event_message, host=runtime.node)
+        runtime.mount_failures = tuple((f.volume, f.message) for f in failures)
+        self._wait_for_config(pod)
+        return False
 
     # -- containers ------------------------------------------------------------------------
     def _container_spec(self, pod: dict, name: str) -> dict:
@@ -236,14 +293,44 @@ class Kubelet(Component):
                 return c
         return {}
 
-    def _start(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime, now: int) -> None:
-        node = runtime.node
+    def _try_start(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime,
+                   now: int) -> bool:
+        """kuberuntime startContainer: pull the image, build the container config (its
+        environment), then create and start it. A ConfigMap, Secret or key the environment
+        needs that is missing leaves the container waiting in CreateContainerConfigError
+        with a ``Failed`` ``Error: <message>`` event, and the pod is retried when one of
+        them changes. Returns whether the container started."""
+        node = self.cluster.store.get("Node", "", runtime.node)
+        result = container_env(pod, c.name, self.cluster.store,
+                               node_allocatable=_allocatable(node),
+                               version=self.cluster.version,
+                               pod_ips=[runtime.ip] if runtime.ip else None,
+                               host_ip=node_internal_ip(node) if node else None)
+        if result.error is not None:
+            if c.config_error != result.error:  # once per distinct error (simplified)
+                self._pull_events(pod, runtime, c)
+                event = result.failed_event()
+                self.event(pod, event.type, event.reason, event.message, host=runtime.node,
+                           field_path=_field_path(c))
+            c.state, c.reason, c.message = "waiting", CREATE_CONTAINER_CONFIG_ERROR, \
+                result.error
+            c.config_error = result.error
+            c.restart_due = None
+            self._wait_for_config(pod)
+            return False
+        c.config_error = None
+        for event in result.events:  # InvalidEnvironmentVariableNames, on the pod
+            self.event(pod, event.type, event.reason, event.message, host=runtime.node)
+        self._start(pod, runtime, c, now)
+        c.env = result.env
+        return True
+
+    def _pull_events(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime) -> None:
         spec = self._container_spec(pod, c.name)
-        if c.ever_started:
-            c.restart_count += 1
         policy = spec.get("imagePullPolicy", "IfNotPresent")
         image = spec.get("image", "")
-        field_path = f"spec.{'initContainers' if c.init else 'containers'}{{{c.name}}}"
+        field_path = _field_path(c)
+        node = runtime.node
         if policy == "Always":
             self.event(pod, "Normal", "Pulling", f'Pulling image "{image}"', host=node,
                        field_path=field_path)
@@ -254,6 +341,14 @@ class Kubelet(Component):
             self.event(pod, "Normal", "Pulled",
                        f'Container image "{image}" already present on machine', host=node,
                        field_path=field_path)
+
+    def _start(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime, now: int) -> None:
+        node = runtime.node
+        spec = self._container_spec(pod, c.name)
+        if c.ever_started:
+            c.restart_count += 1
+        field_path = _field_path(c)
+        self._pull_events(pod, runtime, c)
         self.event(pod, "Normal", "Created", f"Created container: {c.name}", host=node,
                    field_path=field_path)
         self.event(pod, "Normal", "Started", f"Started container {c.name}", host=node,
@@ -300,8 +395,8 @@ class Kubelet(Component):
         for name in runtime.init_order:
             c = runtime.containers[name]
             if c.sidecar:
-                if c.state == "waiting" and not c.ever_started:
-                    self._start(pod, runtime, c, now)
+                if c.state == "waiting" and (not c.ever_started or _config_error(c)):
+                    self._try_start(pod, runtime, c, now)
                 elif c.state == "terminated":
                     self._maybe_restart(pod, runtime, c, "Always", now)
                 if not c.started:
@@ -311,10 +406,16 @@ class Kubelet(Component):
             if c.state == "terminated" and c.exit_code == 0:
                 continue
             if c.state == "waiting" and not c.ever_started:
-                self._start(pod, runtime, c, now)
-                # Without a scenario rule an init container does its work at once.
-                self._exit(c, 0, None)
-                continue
+                if self._try_start(pod, runtime, c, now):
+                    # Without a scenario rule an init container does its work at once.
+                    self._exit(c, 0, None)
+                    continue
+                initialized = False
+                break
+            if _config_error(c):  # a restart that could not be created: retry
+                self._try_start(pod, runtime, c, now)
+                initialized = False
+                break
             # A failed init container is retried unless the pod never restarts.
             if c.state == "terminated" and policy != "Never":
                 self._maybe_restart(pod, runtime, c, "OnFailure", now)
@@ -324,8 +425,8 @@ class Kubelet(Component):
             return
         for name in runtime.main_order:
             c = runtime.containers[name]
-            if c.state == "waiting" and not c.ever_started:
-                self._start(pod, runtime, c, now)
+            if c.state == "waiting" and (not c.ever_started or _config_error(c)):
+                self._try_start(pod, runtime, c, now)
             elif c.state in ("terminated", "waiting") and c.ever_started:
                 self._maybe_restart(pod, runtime, c, policy, now)
 
@@ -351,7 +452,7 @@ class Kubelet(Component):
             c.restart_due = due
             return
         self.backoff.next(key, finished)
-        self._start(pod, runtime, c, now)
+        self._try_start(pod, runtime, c, now)
 
     # -- probes ------------------------------------------------------------------------------
     def _run_probes(self, pod: dict, runtime: PodRuntime, now: int) -> None:
@@ -508,6 +609,18 @@ class Kubelet(Component):
             return
         with contextlib.suppress(apierrors.ApiError):
             self.cluster.api.update_status({**pod, "status": status}, KUBELET)
+
+
+def _field_path(c: ContainerRuntime) -> str:
+    return f"spec.{'initContainers' if c.init else 'containers'}{{{c.name}}}"
+
+
+def _config_error(c: ContainerRuntime) -> bool:
+    return c.state == "waiting" and c.reason == CREATE_CONTAINER_CONFIG_ERROR
+
+
+def _allocatable(node: dict | None) -> dict | None:
+    return ((node or {}).get("status") or {}).get("allocatable")
 
 
 def _key(pod: dict) -> tuple[str, str]:

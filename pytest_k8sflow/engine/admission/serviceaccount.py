@@ -208,16 +208,23 @@ def ensure_namespace_defaults(api: ApiServer, namespace: str, version: Version) 
             store.get("ConfigMap", namespace, ROOT_CA_CONFIGMAP) is None:
         written.append(api.create(root_ca_configmap(namespace, version),
                                   "root-ca-cert-publisher"))
-    if version < LEGACY_TOKEN_SECRETS_BEFORE and not account.get("secrets"):
-        secret = legacy_token_secret(namespace, DEFAULT_SERVICE_ACCOUNT,
-                                     account["metadata"]["uid"], api.names.random_string(5))
-        written.append(api.create(secret, "tokens-controller"))
-        refs = [{"name": secret["metadata"]["name"]}]
-        written.append(api.update({**account, "secrets": refs}, "tokens-controller"))
+    written.extend(ensure_token_secret(api, account, version))
     return written
 
 
-# -- admission ---------------------------------------------------------------------------------
+def ensure_token_secret(api: ApiServer, account: Mapping, version: Version) -> list[dict]:
+    """Before 1.24 the tokens controller gives every ServiceAccount a token Secret and
+    references it (pkg/controller/serviceaccount/tokens_controller.go ensureReferencedToken)."""
+    if version >= LEGACY_TOKEN_SECRETS_BEFORE or referenced_token_secret(api.store, account):
+        return []
+    meta = account["metadata"]
+    secret = legacy_token_secret(meta.get("namespace") or "default", meta["name"], meta["uid"],
+                                 api.names.random_string(5))
+    created = api.create(secret, "tokens-controller")
+    refs = [*(account.get("secrets") or []), {"name": created["metadata"]["name"]}]
+    return [created, api.update({**account, "secrets": refs}, "tokens-controller")]
+
+
 def request_name(pod: Mapping) -> str:
     """The name admission errors use: the generateName prefix while the name is still to be
     generated (k8s apiserver admission.NewForbidden extractResourceName). The simulated

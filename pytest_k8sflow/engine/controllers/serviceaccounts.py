@@ -1,5 +1,6 @@
-"""Service account and root-CA publisher controllers: every namespace gets its ``default``
-ServiceAccount (and ``kube-root-ca.crt`` ConfigMap, and before 1.24 the legacy token Secret).
+"""Service account, tokens and root-CA publisher controllers: every namespace gets its
+``default`` ServiceAccount and ``kube-root-ca.crt`` ConfigMap, and before 1.24 every
+ServiceAccount gets a legacy token Secret.
 
 Simplification (docs/semantics/admission-and-volumes.md): upstream these controllers react
 asynchronously; here they act inside the write that created the namespace (or deleted the
@@ -12,6 +13,7 @@ from __future__ import annotations
 from pytest_k8sflow.engine.admission.serviceaccount import (
     DEFAULT_SERVICE_ACCOUNT,
     ensure_namespace_defaults,
+    ensure_token_secret,
 )
 from pytest_k8sflow.engine.component import Component
 
@@ -29,6 +31,9 @@ class ServiceAccountsController(Component):
             self._ensure(new["metadata"]["name"])
 
     def _on_account(self, old: dict | None, new: dict | None) -> None:
+        if old is None and new is not None and new["metadata"]["name"] != DEFAULT_SERVICE_ACCOUNT:
+            ensure_token_secret(self.cluster.api, new, self.cluster.version)
+            return
         # The controller recreates a deleted ``default`` account in a live namespace.
         if new is None and old is not None and old["metadata"]["name"] == DEFAULT_SERVICE_ACCOUNT:
             namespace = old["metadata"].get("namespace") or ""
