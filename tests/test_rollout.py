@@ -903,7 +903,7 @@ def test_replicaset_requeue_for_min_ready_seconds():
     ready_now = [new_pod("pod1", replica_set, "Running", ready_since=LATER)]
     status = ro.calculate_replicaset_status(replica_set, ready_now, LATER)
     assert status.get("availableReplicas", 0) == 0
-    assert ro.replicaset_requeue_after_ms(replica_set, status) == 30_001  # just past the strict boundary
+    assert ro.replicaset_requeue_after_ms(replica_set, status) == 30_001
     assert ro.replicaset_requeue_after_ms(replica_set, status, "boom") is None
     later = ro.calculate_replicaset_status(replica_set, ready_now, LATER + 30_001)
     assert later["availableReplicas"] == 1

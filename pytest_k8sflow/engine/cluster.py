@@ -142,6 +142,18 @@ class Cluster:
                              "metadata": {"name": ns,
                                           "labels": {"kubernetes.io/metadata.name": ns}}},
                             "namespace-controller")
+        # The apiserver's own Service (pkg/controlplane/controller/kubernetesservice): every
+        # container sees it as KUBERNETES_SERVICE_HOST/PORT. Its Endpoints (the apiserver's
+        # address) are not modelled.
+        self.api.create({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default",
+                         "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"],
+                     "ports": [{"name": "https", "port": 443, "protocol": "TCP",
+                                "targetPort": 6443}],
+                     "sessionAffinity": "None"},
+        }, "kube-apiserver")
         specs: list[Mapping]
         if isinstance(nodes, int):
             specs = [{"name": name} for name in node_names(nodes)]

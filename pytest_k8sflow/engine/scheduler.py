@@ -11,6 +11,7 @@ Rules and sources: docs/semantics/kubelet-and-scheduler.md.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Hashable
 
 from pytest_k8sflow.engine import apierrors
@@ -137,7 +138,5 @@ class Scheduler(Component):
         status = {**pod["status"], "conditions": [*rest, condition]}
         if status.get("phase") is None:
             status["phase"] = "Pending"
-        try:
+        with contextlib.suppress(apierrors.ApiError):
             self.cluster.api.update_status({**pod, "status": status}, SCHEDULER)
-        except apierrors.ApiError:
-            pass

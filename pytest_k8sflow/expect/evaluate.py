@@ -15,7 +15,8 @@ from pytest_k8sflow.engine.resources import ResourceType, resolve_resource, reso
 from pytest_k8sflow.engine.selectors import from_match_labels
 from pytest_k8sflow.errors import K8sflowError, UnsupportedError
 from pytest_k8sflow.expect.diff import render_mismatches
-from pytest_k8sflow.expect.matching import match
+from pytest_k8sflow.expect.matchers import describe, is_matcher
+from pytest_k8sflow.expect.matching import match, matches
 
 if TYPE_CHECKING:
     from pytest_k8sflow.engine.cluster import Cluster
@@ -85,7 +86,10 @@ def _match(expected: Mapping, actual: Mapping, rtype: ResourceType) -> list:
 def _named_object(cluster: Cluster, rtype: ResourceType, namespace: str | None, name: str,
                   expected: Mapping) -> ExpectationFailure | None:
     objects = cluster.store.list(rtype.kind, namespace if rtype.namespaced else None)
-    if isinstance(name, str) and "*" in name:
+    if is_matcher(name):
+        candidates = [o for o in objects if matches(name, o["metadata"]["name"])]
+        name = describe(name)
+    elif isinstance(name, str) and "*" in name:
         candidates = [o for o in objects if fnmatch.fnmatchcase(o["metadata"]["name"], name)]
     else:
         candidates = [o for o in objects if o["metadata"]["name"] == name]
