@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pytest_k8sflow.lint.api import LintResult
 from pytest_k8sflow.lint.model import Finding, severity_rank
+from pytest_k8sflow.lint.simulate import simulate
 
 __all__ = ["FORMATS", "render", "render_json", "render_junit", "render_text", "summary_line"]
 
@@ -53,6 +54,15 @@ def _yaml(data: Any) -> str:
     return buffer.getvalue()
 
 
+def _simulation_lines(scenario: dict) -> list[str]:
+    result = simulate(scenario)
+    if result.reproduced:
+        head = "    simulated: the engine ran it and the predicted consequence happens:"
+    else:
+        head = f"    simulated: not reproduced ({result.failure}); the cluster showed:"
+    return [head] + [f"      - {line}" for line in result.observations]
+
+
 def render_text(result: LintResult, *, why: bool = True,
                 explain: Explainer | None = None) -> str:
     lines = []
@@ -64,6 +74,7 @@ def render_text(result: LintResult, *, why: bool = True,
                 lines.append("    explain: this scenario shows what happens "
                              "(k8sflow run on it):")
                 lines.extend("      " + line for line in _yaml(scenario).splitlines())
+                lines.extend(_simulation_lines(scenario))
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
 
@@ -76,6 +87,7 @@ def render_json(result: LintResult, *, explain: Explainer | None = None) -> str:
             scenario = explain(finding)
             if scenario is not None:
                 item["explain"] = scenario
+                item["simulation"] = simulate(scenario).to_dict()
         findings.append(item)
     data = {
         "kubernetesVersion": result.kubernetes_version,
