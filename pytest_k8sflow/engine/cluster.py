@@ -465,7 +465,7 @@ def set_unschedulable(cluster: Cluster, name: str, value: bool, actor: str = USE
     spec = {k: v for k, v in node["spec"].items() if k != "taints"}
     if taints:
         spec["taints"] = taints
-    return cluster.api.update({**node, "spec": spec}, "node-lifecycle-controller")
+    return cluster.api.update({**node, "spec": spec}, "node-controller")
 
 
 def add_taint(cluster: Cluster, name: str, key: str, value: str | None, effect: str,
@@ -507,24 +507,39 @@ NODE_CONDITION_TEXT = {
 
 def set_node_condition(cluster: Cluster, name: str, condition_type: str, status: str,
                        actor: str = "kubelet") -> dict:
+    """A node condition changes. Ready=Unknown is the node controller's write after the
+    kubelet stopped posting (heartbeat kept); other changes are the kubelet's own, and a
+    Ready change is recorded as NodeReady/NodeNotReady (pkg/kubelet/nodestatus/setters.go)."""
     node = _node(cluster, name)
     now = format_time(cluster.now_ms)
+    unknown = condition_type == "Ready" and status == "Unknown"
+    if unknown:
+        actor = "node-controller"
     conditions = []
-    found = False
+    found = changed = False
     for cond in node["status"].get("conditions") or []:
         if cond.get("type") == condition_type:
             found = True
             if cond.get("status") != status:
+                changed = True
                 reason, message = NODE_CONDITION_TEXT.get((condition_type, status),
                                                           (cond.get("reason"),
                                                            cond.get("message")))
                 cond = {**cond, "status": status, "reason": reason, "message": message,
-                        "lastTransitionTime": now, "lastHeartbeatTime": now}
+                        "lastTransitionTime": now}
+                if not unknown:
+                    cond["lastHeartbeatTime"] = now
         conditions.append(cond)
     if not found:
+        changed = True
         reason, message = NODE_CONDITION_TEXT.get((condition_type, status), ("", ""))
         conditions.append({"type": condition_type, "status": status, "reason": reason,
                            "message": message, "lastHeartbeatTime": now,
                            "lastTransitionTime": now})
-    return cluster.api.update_status({**node, "status": {**node["status"],
-                                                         "conditions": conditions}}, actor)
+    updated = cluster.api.update_status({**node, "status": {**node["status"],
+                                                            "conditions": conditions}}, actor)
+    if changed and condition_type == "Ready" and not unknown:
+        reason = "NodeReady" if status == "True" else "NodeNotReady"
+        cluster.recorder.emit(updated, "Normal", reason, f"Node {name} status is now: {reason}",
+                              component="kubelet", host=name)
+    return updated
