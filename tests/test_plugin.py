@@ -211,3 +211,40 @@ def test_k8sflow_run_is_pytest_underneath(project):
     result = project.run(sys.executable, "-m", "pytest_k8sflow.cli", "run", ".", "-q")
     assert result.ret == 0, result.stdout.str() + result.stderr.str()
     assert "2 passed" in result.stdout.str()
+
+
+def test_junit_xml_carries_the_step_and_the_difference(pytester):
+    pytester.makefile(".yaml", web=DEPLOYMENT)
+    (pytester.path / "j.k8sflow.yaml").write_text(textwrap.dedent("""\
+        name: scaled to four
+        given:
+          - {file: web.yaml}
+        steps:
+          - name: scale out
+            scale: {target: deployment/web, replicas: 4}
+            expect:
+              - kind: Deployment
+                metadata: {name: web}
+                status: {readyReplicas: 5}
+        """))
+    result = pytester.runpytest("-q", "--junitxml=out.xml")
+    result.assert_outcomes(failed=1)
+    import xml.etree.ElementTree as ET
+
+    case = ET.parse(pytester.path / "out.xml").getroot().find(".//testcase")
+    assert case.get("name") == "scaled to four"
+    failure = case.find("failure")
+    text = failure.text
+    assert "at step 1 (scale out), " in text and "j.k8sflow.yaml:5" in text
+    assert "Deployment/web .status.readyReplicas: expected 5, got 4" in text
+    assert ".status.readyReplicas last set by deployment-controller" in text
+    assert "scenario 'scaled to four'" in failure.get("message")
+
+
+def test_k_selects_scenarios_by_name(project):
+    result = project.runpytest("-q", "-k", "four")
+    result.assert_outcomes(passed=1, deselected=1)
+    result = project.runpytest("-q", "-k", "replicas and not four")
+    result.assert_outcomes(passed=1, deselected=1)
+    result = project.runpytest("-q", "--collect-only", "-k", "two replicas run")
+    result.stdout.fnmatch_lines(["web.k8sflow.yaml::two replicas run"])

@@ -1,7 +1,14 @@
 """Run a Scenario on a fresh Cluster: given, steps (each followed by a settle), expectations.
 
 A failure raises ``ScenarioFailed`` carrying everything the report needs: the scenario, the
-step (number and name), where the expectation is written, and the readable difference.
+step (number and name), where the expectation is written, and the readable difference; and
+the runner itself, whose step marks and event tape let the report print the run's trace.
+
+With ``update="changed"`` (``pytest --k8sflow-update``) an expectation that does not hold
+is not a failure: the runner records how to rewrite it (``golden.propose``) and goes on;
+``update="new"`` also records an ``expect`` block for a scenario without one. Whatever
+cannot be rewritten (a matcher, a missing object, an ``events`` list) is kept in
+``unresolved`` and fails the scenario once the run has reached its end.
 """
 
 from __future__ import annotations
@@ -39,11 +46,23 @@ class Failure:
 
 
 class ScenarioFailed(Exception):
-    def __init__(self, scenario: Scenario, failure: Failure, cluster: Cluster | None) -> None:
+    def __init__(self, scenario: Scenario, failure: Failure, cluster: Cluster | None,
+                 runner: Runner | None = None) -> None:
         self.scenario = scenario
         self.failure = failure
         self.cluster = cluster
+        self.runner = runner
         super().__init__(failure.headline)
+
+
+@dataclass(frozen=True)
+class StepMark:
+    """Where a step starts in the store's write history (for traces and reports)."""
+
+    index: int  # 0 = given
+    label: str
+    resource_version: int  # the store's resourceVersion before the step's first write
+    time_ms: int
 
 
 @dataclass
@@ -60,8 +79,16 @@ class StepRefused(K8sflowError):
 
 class Runner:
     def __init__(self, scenario: Scenario, *, seed: int | None = None,
-                 cluster_factory: Callable[..., Cluster] = Cluster) -> None:
+                 cluster_factory: Callable[..., Cluster] = Cluster,
+                 update: str | None = None) -> None:
         self.scenario = scenario
+        self.update = update  # None, "changed" or "new"
+        self.changes: list = []  # golden.propose.Change, in the order found
+        self.unresolved: list[Failure] = []  # mismatches an update cannot rewrite
+        self.new_expect: list[dict] | None = None  # update="new": the recorded block
+        self.completed = False  # the run reached its end (no error other than mismatches)
+        self.marks: list[StepMark] = []
+        self.tape = None  # trace.EventTape: where each emitted Event falls among writes
         kwargs = scenario.cluster.kwargs()
         if seed is not None:
             kwargs["seed"] = seed
@@ -79,7 +106,12 @@ class Runner:
             raise ScenarioFailed(scenario, Failure("the cluster could not be built", str(exc)),
                                  None) from None
         self.result = RunResult(scenario, cluster)
+        from pytest_k8sflow.trace import EventTape
+
+        self.tape = EventTape.install(cluster)
         cluster.store.step = 0
+        self.marks.append(StepMark(0, "given", cluster.store.resource_version,
+                                   cluster.now_ms))
         for item in scenario.given:
             for manifest in item.manifests:
                 try:
@@ -93,11 +125,20 @@ class Runner:
         for step in scenario.steps:
             cluster.store.step = step.index
             cluster.step = step.index
+            self.marks.append(StepMark(step.index, step.label, cluster.store.resource_version,
+                                       cluster.now_ms))
             self._run_step(step)
             for expectation in step.expect:
                 self._check(expectation, step)
         for expectation in scenario.expect:
             self._check(expectation, None)
+        if self.update == "new" and not _has_key(scenario, "expect"):
+            from pytest_k8sflow.golden.record import record_expectations
+
+            self.new_expect = record_expectations(cluster, scenario)
+        self.completed = True
+        if self.unresolved:
+            raise ScenarioFailed(scenario, self.unresolved[0], cluster, self)
         return self.result
 
     def _settle(self, step: Step | None, full: bool) -> None:
@@ -105,24 +146,46 @@ class Runner:
             self.cluster.settle(one_round=not full)
         except K8sflowError as exc:
             raise ScenarioFailed(self.scenario, Failure("the cluster did not settle", str(exc),
-                                                        step=step), self.cluster) from None
+                                                        step=step), self.cluster,
+                                 self) from None
+
+    def _failure(self, step: Step | None, headline: str, detail: str = "",
+                 expectation: Expectation | None = None, subject: str | None = None
+                 ) -> Failure:
+        return Failure(headline, detail, step=step, expectation=expectation, subject=subject,
+                       time=format_time(self.cluster.now_ms))
 
     def _fail(self, step: Step | None, headline: str, detail: str = "",
               expectation: Expectation | None = None, subject: str | None = None):
-        raise ScenarioFailed(self.scenario, Failure(
-            headline, detail, step=step, expectation=expectation, subject=subject,
-            time=format_time(self.cluster.now_ms)), self.cluster)
+        raise ScenarioFailed(self.scenario, self._failure(
+            step, headline, detail, expectation, subject), self.cluster, self)
 
     def _check(self, expectation: Expectation, step: Step | None) -> None:
         try:
             failure = evaluate(self.cluster, expectation.data)
         except K8sflowError as exc:
-            self._fail(step, f"expectation {expectation.path} at {expectation.location} cannot be checked",
-                       str(exc), expectation)
+            self._fail(step, f"expectation {expectation.path} at {expectation.location} "
+                             "cannot be checked", str(exc), expectation)
         if failure is not None:
-            self._fail(step, f"expectation {expectation.path} at {expectation.location} failed", failure.text,
-                       expectation, failure.subject)
+            headline = f"expectation {expectation.path} at {expectation.location} failed"
+            if self.update:
+                self._record_update(step, expectation, headline, failure)
+            else:
+                self._fail(step, headline, failure.text, expectation, failure.subject)
         self.result.checked.append((expectation, None))
+
+    def _record_update(self, step: Step | None, expectation: Expectation, headline: str,
+                       failure: ExpectationFailure) -> None:
+        """Golden update: how to rewrite this expectation, or why it cannot be."""
+        from pytest_k8sflow.golden.propose import propose
+
+        proposal = propose(self.cluster, expectation)
+        # the values that can be rewritten are, even when others of the same entry cannot
+        self.changes.extend(proposal.changes)
+        if proposal.problems:
+            detail = failure.text + "\n\nnot updated: " + "; ".join(proposal.problems)
+            self.unresolved.append(self._failure(step, headline, detail, expectation,
+                                                 failure.subject))
 
     # -- steps -------------------------------------------------------------------------------
     def _run_step(self, step: Step) -> None:
@@ -161,6 +224,13 @@ class Runner:
                        result.stderr.rstrip())
         text = check_kubectl_result(result, expectation, step.value) if expectation else None
         if text:
+            if self.update and step.output is not None and step.error is None and result.ok:
+                from pytest_k8sflow.golden.propose import output_change
+
+                self.changes.append(output_change(
+                    self.scenario, ("steps", step.index - 1, "output"), step.output,
+                    result.stdout))
+                return
             self._fail(step, f"{step.label}: kubectl output did not match", text)
 
     def _do_apply(self, step: Step) -> None:
@@ -336,6 +406,11 @@ def _pods_text(value: Mapping) -> str:
     return " ".join(parts)
 
 
+def _has_key(scenario: Scenario, key: str) -> bool:
+    data = scenario.source.data if scenario.source is not None else None
+    return isinstance(data, dict) and key in data
+
+
 def _manifest_name(manifest: Mapping) -> str:
     meta = manifest.get("metadata") or {}
     return f"{manifest.get('kind', '?')}/{meta.get('name') or meta.get('generateName', '?')}"
@@ -345,4 +420,5 @@ def run_scenario(scenario: Scenario, *, seed: int | None = None) -> RunResult:
     return Runner(scenario, seed=seed).run()
 
 
-__all__ = ["Failure", "RunResult", "Runner", "ScenarioFailed", "parse_target", "run_scenario"]
+__all__ = ["Failure", "RunResult", "Runner", "ScenarioFailed", "StepMark", "parse_target",
+           "run_scenario"]
