@@ -40,6 +40,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--k8sflow-trace-lines", type=int, default=DEFAULT_TRACE_LINES,
                     metavar="N", help="lines of the trace at the end of a failure report "
                                       f"(default {DEFAULT_TRACE_LINES}; 0: none)")
+    group.addoption("--k8sflow-plot-failures", default=None, metavar="DIR",
+                    help="draw each failing scenario (replicas per ReplicaSet and pod states "
+                         "over simulated time) into DIR/<file>-<scenario>.svg and name the "
+                         "picture in the failure report (needs the 'plot' extra)")
     parser.addini("k8sflow_patterns", type="linelist", default=DEFAULT_PATTERNS,
                   help="glob patterns of scenario files (default: *.k8sflow.yaml "
                        "*.k8sflow.yml)")
@@ -202,11 +206,33 @@ class ScenarioItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):  # type: ignore[override]
         if isinstance(excinfo.value, ScenarioFailed):
-            return render_failure(excinfo.value,
+            text = render_failure(excinfo.value,
                                   trace_lines=self.config.getoption("k8sflow_trace_lines"))
+            plot_dir = self.config.getoption("k8sflow_plot_failures")
+            if plot_dir:
+                text += "\n" + self._plot_failure(excinfo.value, plot_dir)
+            return text
         if isinstance(excinfo.value, K8sflowError):
             return f"scenario {self.scenario.name!r}: {excinfo.value}"
         return super().repr_failure(excinfo, style=style)
+
+    def _plot_failure(self, failed: ScenarioFailed, plot_dir: str) -> str:
+        import re
+
+        from pytest_k8sflow.plot import draw, plot_data
+
+        runner = failed.runner or getattr(self, "runner", None)
+        if runner is None or getattr(runner, "cluster", None) is None:
+            return "  plot: nothing to draw (the scenario failed before its cluster existed)"
+        stem = self.path.name.split(".")[0]
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", f"{stem}-{self.scenario.name}").strip("-")
+        target = Path(plot_dir) / f"{slug}.svg"
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            draw(plot_data(runner), str(target), self.scenario.name)
+        except ImportError:
+            return "  plot: not drawn: install the plot extra (pip install 'pytest-k8sflow[plot]')"
+        return f"  plot: {target}"
 
     def reportinfo(self):
         return self.path, self.scenario.line - 1, f"scenario: {self.scenario.name}"

@@ -93,3 +93,26 @@ def test_plot_without_matplotlib_says_what_to_install(scenario_file, tmp_path, c
     err = capsys.readouterr().err
     assert "pip install 'pytest-k8sflow[plot]'" in err
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_failure_report_names_a_drawn_plot(pytester):
+    pytest.importorskip("matplotlib")
+    (pytester.path / "roll.k8sflow.yaml").write_text(
+        "name: wrong count\n"
+        "given:\n"
+        "  - apiVersion: apps/v1\n"
+        "    kind: Deployment\n"
+        "    metadata: {name: web}\n"
+        "    spec:\n"
+        "      replicas: 2\n"
+        "      selector: {matchLabels: {app: web}}\n"
+        "      template:\n"
+        "        metadata: {labels: {app: web}}\n"
+        "        spec: {containers: [{name: web, image: 'nginx:1.25'}]}\n"
+        "expect:\n"
+        "  - {kind: Pod, metadata: {labels: {app: web}}, count: 3}\n")
+    result = pytester.runpytest("-q", "--k8sflow-plot-failures", "plots")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*plot: plots*roll-wrong-count.svg*"])
+    svg = (pytester.path / "plots" / "roll-wrong-count.svg").read_text()
+    assert svg.startswith("<?xml") and "<svg" in svg
