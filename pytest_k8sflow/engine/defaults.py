@@ -33,6 +33,7 @@ import copy
 import re
 from collections.abc import Callable
 
+from pytest_k8sflow.engine.jsoncopy import json_copy
 from pytest_k8sflow.engine.quantity import QuantityError, canonicalize, canonicalize_resource
 
 DEFAULT_VERSION = (1, 32)
@@ -73,7 +74,7 @@ def parse_version(version: str | tuple[int, int] | None) -> Version:
 
 def apply_defaults(obj: dict, *, kubernetes_version: str | tuple[int, int] | None = None) -> dict:
     """A new object with the apiserver's defaults filled in; ``obj`` is not changed."""
-    out = copy.deepcopy(obj)
+    out = json_copy(obj)
     defaulter = _DEFAULTERS.get(out.get("kind") or "")
     if defaulter is not None:
         defaulter(out, parse_version(kubernetes_version))

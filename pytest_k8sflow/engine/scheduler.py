@@ -58,6 +58,19 @@ def _node_changed(old: dict | None, new: dict | None) -> bool:
             != (new.get("status") or {}).get("conditions"))
 
 
+def _same_for_cache(old: dict | None, new: dict | None) -> bool:
+    """A status-only write that changes nothing the cache counts (the hot path: kubelet
+    updates). Status writes keep the very same spec object, so identity is enough."""
+    if old is None or new is None or old.get("spec") is not new.get("spec"):
+        return False
+    old_meta, new_meta = old["metadata"], new["metadata"]
+    done = ("Succeeded", "Failed")
+    return (old_meta.get("labels") == new_meta.get("labels")
+            and old_meta.get("deletionTimestamp") == new_meta.get("deletionTimestamp")
+            and ((old.get("status") or {}).get("phase") in done)
+            == ((new.get("status") or {}).get("phase") in done))
+
+
 class Scheduler(Component):
     name = SCHEDULER
 
@@ -78,7 +91,8 @@ class Scheduler(Component):
             self._retry_unschedulable()
 
     def _on_pod(self, old: dict | None, new: dict | None) -> None:
-        self.cache.update_pod(old, new)
+        if not _same_for_cache(old, new):
+            self.cache.update_pod(old, new)
         if new is not None and _wants_scheduling(new):
             key = object_key(new)
             if old is None or key not in self.unschedulable:

@@ -14,6 +14,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from pytest_k8sflow.engine.timeutil import parse_time
 
@@ -206,6 +207,27 @@ def _node(pod: Mapping) -> str:
     return (pod.get("spec") or {}).get("nodeName") or ""
 
 
+class _RankFacts(NamedTuple):
+    """What ActivePodsWithRanks.Less reads of a pod, read once per sort."""
+
+    node: str
+    phase: int
+    ready: bool
+    cost: int
+    ready_time: int | None
+    restarts: int
+    created: int | None
+    uid: str
+
+
+def _rank_facts(pod: Mapping) -> _RankFacts:
+    ready = is_pod_ready(pod)
+    return _RankFacts(_node(pod), _PHASE_ORDINAL.get((pod.get("status") or {}).get("phase"), 0),
+                      ready, pod_deletion_cost(pod), pod_ready_time(pod) if ready else None,
+                      max_container_restarts(pod),
+                      time_ms(pod["metadata"].get("creationTimestamp")), _uid(pod))
+
+
 def active_pods_with_ranks_less(pod_i: Mapping, rank_i: int, pod_j: Mapping, rank_j: int,
                                 now_ms: int | None) -> bool:
     """controller_utils.go ActivePodsWithRanks.Less: should ``pod_i`` be deleted before pod_j?
@@ -213,49 +235,47 @@ def active_pods_with_ranks_less(pod_i: Mapping, rank_i: int, pod_j: Mapping, ran
     Gates as on a current cluster: PodDeletionCost (beta, on) and LogarithmicScaleDown (GA).
     ``now_ms=None`` plays Go's zero ``Now`` (plain time comparison, no log buckets).
     """
+    return _facts_less(_rank_facts(pod_i), rank_i, _rank_facts(pod_j), rank_j, now_ms)
+
+
+def _facts_less(i: _RankFacts, rank_i: int, j: _RankFacts, rank_j: int,
+                now_ms: int | None) -> bool:
     # 1. unassigned < assigned
-    node_i, node_j = _node(pod_i), _node(pod_j)
-    if node_i != node_j and (not node_i or not node_j):
-        return not node_i
+    if i.node != j.node and (not i.node or not j.node):
+        return not i.node
     # 2. Pending < Unknown < Running
-    phase_i = _PHASE_ORDINAL.get((pod_i.get("status") or {}).get("phase"), 0)
-    phase_j = _PHASE_ORDINAL.get((pod_j.get("status") or {}).get("phase"), 0)
-    if phase_i != phase_j:
-        return phase_i < phase_j
+    if i.phase != j.phase:
+        return i.phase < j.phase
     # 3. not ready < ready
-    ready_i, ready_j = is_pod_ready(pod_i), is_pod_ready(pod_j)
-    if ready_i != ready_j:
-        return not ready_i
+    if i.ready != j.ready:
+        return not i.ready
     # 4. lower pod-deletion-cost < higher
-    cost_i, cost_j = pod_deletion_cost(pod_i), pod_deletion_cost(pod_j)
-    if cost_i != cost_j:
-        return cost_i < cost_j
+    if i.cost != j.cost:
+        return i.cost < j.cost
     # 5. more co-located pods (higher rank) first
     if rank_i != rank_j:
         return rank_i > rank_j
     # 6. both ready: more recently ready first (log2 buckets of age, then UID)
-    if ready_i and ready_j:
-        t1, t2 = pod_ready_time(pod_i), pod_ready_time(pod_j)
+    if i.ready and j.ready:
+        t1, t2 = i.ready_time, j.ready_time
         if t1 != t2:
             if now_ms is None or t1 is None or t2 is None:
                 return _after_or_zero(t1, t2)
             diff = _logarithmic_rank_diff(t1, t2, now_ms)
             if diff == 0:
-                return _uid(pod_i) < _uid(pod_j)
+                return i.uid < j.uid
             return diff < 0
     # 7. more container restarts first
-    restarts_i, restarts_j = max_container_restarts(pod_i), max_container_restarts(pod_j)
-    if restarts_i != restarts_j:
-        return restarts_i > restarts_j
+    if i.restarts != j.restarts:
+        return i.restarts > j.restarts
     # 8. empty creation time < newer < older (log2 buckets, then UID)
-    c1 = time_ms(pod_i["metadata"].get("creationTimestamp"))
-    c2 = time_ms(pod_j["metadata"].get("creationTimestamp"))
+    c1, c2 = i.created, j.created
     if c1 != c2:
         if now_ms is None or c1 is None or c2 is None:
             return _after_or_zero(c1, c2)
         diff = _logarithmic_rank_diff(c1, c2, now_ms)
         if diff == 0:
-            return _uid(pod_i) < _uid(pod_j)
+            return i.uid < j.uid
         return diff < 0
     return False
 
@@ -267,16 +287,16 @@ def sort_active_pods_with_ranks(pods: Sequence[Mapping], ranks: Sequence[int],
     Go's sort is not stable; this one is, so pods that compare equal keep the caller's order
     (callers pass a deterministic order, e.g. by name).
     """
-    pairs = list(zip(pods, ranks, strict=True))
+    triples = [(pod, rank, _rank_facts(pod)) for pod, rank in zip(pods, ranks, strict=True)]
 
     def compare(a: tuple, b: tuple) -> int:
-        if active_pods_with_ranks_less(a[0], a[1], b[0], b[1], now_ms):
+        if _facts_less(a[2], a[1], b[2], b[1], now_ms):
             return -1
-        if active_pods_with_ranks_less(b[0], b[1], a[0], a[1], now_ms):
+        if _facts_less(b[2], b[1], a[2], a[1], now_ms):
             return 1
         return 0
 
-    return [p for p, _ in sorted(pairs, key=functools.cmp_to_key(compare))]
+    return [p for p, _, _ in sorted(triples, key=functools.cmp_to_key(compare))]
 
 
 def active_pods_with_ranks_sort_key(ranks: Mapping[str, int],
