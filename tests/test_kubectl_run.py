@@ -642,7 +642,8 @@ def test_describe_configmap_and_generic(cluster):
         "Events:  <none>\n")
     ns = k(cluster, "describe namespace default").stdout
     assert ns.startswith("Name:         default\n")
-    assert "Events:  <none>" in ns
+    # aligned by the describer's tabwriter with the block of fields just above it
+    assert ns.endswith("  Phase:  Active\nEvents:   <none>\n")
 
 
 def test_describe_secret_has_no_events(cluster):

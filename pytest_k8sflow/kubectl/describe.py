@@ -98,9 +98,15 @@ def describe_object(cluster: Cluster, obj: Mapping, *, show_events: bool = True)
     describer = _DESCRIBERS.get(kind, _describe_generic)
     w = _PrefixWriter()
     describer(cluster, obj, w)
+    events = events_for(cluster, obj) if show_events and kind not in ("Secret",) else None
+    if events is not None and not events:
+        # DescribeEvents writes "Events:\t<none>" through the describer's own tabwriter, so
+        # it lines up with the fields above it.
+        w.write(0, "Events:\t<none>\n")
+        return tabbed(w.text())
     text = tabbed(w.text())
-    if show_events and kind not in ("Secret",):
-        text += describe_events(events_for(cluster, obj), cluster.clock.now_ms)
+    if events:
+        text += describe_events(events, cluster.clock.now_ms)
     return text
 
 
