@@ -722,3 +722,181 @@ def test_ready_column():
     assert ready_column(pod) == "2/3"
     pod["status"]["initContainerStatuses"][1] = {"name": "init", "state": {"running": {}}}
     assert ready_column(pod) == "1/3"
+
+
+# -- k/k pkg/kubelet/prober/worker_test.go (ProbeWorker = worker.doProbe) ----------------------
+from pytest_k8sflow.engine.podstatus import FAILURE as P_FAILURE  # noqa: E402
+from pytest_k8sflow.engine.podstatus import SUCCESS as P_SUCCESS  # noqa: E402
+from pytest_k8sflow.engine.podstatus import UNKNOWN as P_UNKNOWN  # noqa: E402
+from pytest_k8sflow.engine.podstatus import ProbeWorker  # noqa: E402
+
+NOW = 1_000_000_000
+
+
+def _cstatus(kind: str, state: str = "running", cid: str = "test://cont_ID", started_ago: int = 0):
+    status = {"name": "app", "containerID": cid, "started": kind != "startup"}
+    if state == "running":
+        status["state"] = {"running": {"startedAt": NOW - started_ago * 1000}}
+    elif state == "terminated":
+        status["state"] = {"terminated": {"exitCode": 0}}
+    else:
+        status["state"] = {}
+    return status
+
+
+def _always(result):
+    return lambda: result
+
+
+# TestDoProbe: (case, status, phase, deleting, probe, continue per type, set, result)
+DO_PROBE = [
+    ("no status", None, "Running", False, {}, {"liveness": True, "readiness": True,
+                                               "startup": True}, False, None),
+    ("pod failed", "running", "Failed", False, {}, {}, False, None),
+    ("pod deletion", "running", "Running", True, {}, {"readiness": True}, True, P_SUCCESS),
+    ("container waiting", "waiting", "Running", False, {},
+     {"liveness": True, "readiness": True, "startup": True}, True, P_FAILURE),
+    ("container terminated", "terminated", "Running", False, {}, {}, True, P_FAILURE),
+    ("probe successful", "running", "Running", False, {},
+     {"liveness": True, "readiness": True, "startup": True}, True, P_SUCCESS),
+    ("initial delay passed", "running", "Running", False, {"initialDelaySeconds": -100},
+     {"liveness": True, "readiness": True, "startup": True}, True, P_SUCCESS),
+]
+
+
+@pytest.mark.parametrize("kind", ["liveness", "readiness", "startup"])
+@pytest.mark.parametrize("case,state,phase,deleting,probe,cont,is_set,want", DO_PROBE,
+                         ids=[c[0] for c in DO_PROBE])
+def test_do_probe(kind, case, state, phase, deleting, probe, cont, is_set, want):
+    w = ProbeWorker(kind, probe)
+    status = None if state is None else _cstatus(kind, state)
+    keep = w.do_probe(status, _always(P_SUCCESS), now_ms=NOW, pod_phase=phase,
+                      deleting=deleting, restart_policy="Never")
+    assert keep is cont.get(kind, False)
+    assert (w.result is not None) is is_set
+    assert w.result == want
+
+
+@pytest.mark.parametrize("kind,initial", [("liveness", P_SUCCESS), ("readiness", P_FAILURE),
+                                          ("startup", P_UNKNOWN)])
+def test_initial_delay(kind, initial):
+    w = ProbeWorker(kind, {"initialDelaySeconds": 10})
+    assert w.do_probe(_cstatus(kind), _always(P_SUCCESS), now_ms=NOW)
+    assert w.result == initial  # during initial delay
+    assert w.do_probe(_cstatus(kind, started_ago=100), _always(P_SUCCESS), now_ms=NOW)
+    assert w.result == P_SUCCESS  # after initial delay
+
+
+def test_failure_threshold():
+    w = ProbeWorker("readiness", {"successThreshold": 1, "failureThreshold": 3})
+    status = _cstatus("readiness")
+    for _ in range(2):
+        for _ in range(3):
+            assert w.do_probe(status, _always(P_SUCCESS), now_ms=NOW)
+            assert w.result == P_SUCCESS
+        for _ in range(2):  # the next 2 failures leave it a success
+            assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+            assert w.result == P_SUCCESS
+        for _ in range(3):  # the third and following fail
+            assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+            assert w.result == P_FAILURE
+
+
+def test_success_threshold():
+    w = ProbeWorker("readiness", {"successThreshold": 3, "failureThreshold": 1})
+    status = _cstatus("readiness")
+    for _ in range(2):
+        for _ in range(2):
+            assert w.do_probe(status, _always(P_SUCCESS), now_ms=NOW)
+            assert w.result == P_FAILURE
+        for _ in range(3):
+            assert w.do_probe(status, _always(P_SUCCESS), now_ms=NOW)
+            assert w.result == P_SUCCESS
+        assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)  # the prober flakes
+        assert w.result == P_FAILURE
+
+
+def test_startup_probe_success_threshold():
+    w = ProbeWorker("startup", {"successThreshold": 1, "failureThreshold": 3})
+    assert not w.on_hold
+    assert w.do_probe(_cstatus("startup"), _always(P_SUCCESS), now_ms=NOW)
+    assert w.result == P_SUCCESS
+    assert w.on_hold and w.result_run == 0
+
+
+def test_startup_probe_failure_threshold():
+    w = ProbeWorker("startup", {"successThreshold": 1, "failureThreshold": 3})
+    status = _cstatus("startup")
+    for i in range(3):
+        assert not w.on_hold
+        assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+        if i < 2:
+            assert w.result == P_UNKNOWN and w.result_run == i + 1
+        else:
+            assert w.result == P_FAILURE and w.result_run == 0
+    assert w.on_hold and w.result_run == 0
+
+
+@pytest.mark.parametrize("kind", ["liveness", "startup"])
+def test_on_hold_on_liveness_or_startup_check_failure(kind):
+    w = ProbeWorker(kind, {"successThreshold": 1, "failureThreshold": 1})
+    status = _cstatus(kind)
+    assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+    assert w.result == P_FAILURE and w.on_hold
+    assert w.do_probe(status, _always(P_SUCCESS), now_ms=NOW)  # while on hold
+    assert w.result == P_FAILURE and w.on_hold
+    assert w.held_for("test://cont_ID") and not w.held_for("test://newCont_ID")
+    assert w.do_probe(_cstatus(kind, cid="test://newCont_ID"), _always(P_SUCCESS), now_ms=NOW)
+    assert w.result == P_SUCCESS  # hold lifted
+    assert w.on_hold is (kind == "startup")
+    assert w.result_for("test://cont_ID") is None
+
+
+def test_result_run_on_liveness_check_failure():
+    w = ProbeWorker("liveness", {"successThreshold": 1, "failureThreshold": 3})
+    status = _cstatus("liveness")
+    assert w.do_probe(status, _always(P_SUCCESS), now_ms=NOW)
+    assert (w.result, w.result_run) == (P_SUCCESS, 1)
+    assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+    assert (w.result, w.result_run) == (P_SUCCESS, 1)
+    assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+    assert (w.result, w.result_run) == (P_SUCCESS, 2)
+    assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+    assert (w.result, w.result_run) == (P_FAILURE, 0)
+
+
+def test_result_run_on_startup_check_failure():
+    w = ProbeWorker("startup", {"successThreshold": 1, "failureThreshold": 3})
+    status = _cstatus("startup")
+    for run in (1, 2):
+        assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+        assert (w.result, w.result_run) == (P_UNKNOWN, run)
+    assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+    assert (w.result, w.result_run) == (P_FAILURE, 0)
+
+
+def test_liveness_probe_disabled_by_started():
+    w = ProbeWorker("liveness", {"successThreshold": 1, "failureThreshold": 1})
+    status = {**_cstatus("liveness"), "started": False}
+    assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+    assert w.result == P_SUCCESS  # not started: not probed
+    assert w.do_probe({**status, "started": True}, _always(P_FAILURE), now_ms=NOW)
+    assert w.result == P_FAILURE
+
+
+def test_startup_probe_disabled_by_started():
+    w = ProbeWorker("startup", {"successThreshold": 1, "failureThreshold": 2})
+    status = _cstatus("startup")
+    assert w.do_probe(status, _always(P_FAILURE), now_ms=NOW)
+    assert w.result == P_UNKNOWN
+    assert w.do_probe(status, _always(P_SUCCESS), now_ms=NOW)
+    assert w.result == P_SUCCESS
+    w.on_hold = False  # upstream's test probes again once started; the result must not move
+    assert w.do_probe({**status, "started": True}, _always(P_FAILURE), now_ms=NOW)
+    assert w.result == P_SUCCESS
+
+
+def test_prober_error_is_thrown_away():
+    w = ProbeWorker("readiness", {})
+    assert w.do_probe(_cstatus("readiness"), _always(None), now_ms=NOW)
+    assert w.result == P_FAILURE and w.result_run == 0

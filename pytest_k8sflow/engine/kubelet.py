@@ -9,6 +9,7 @@ docs/semantics.md, "Kubelet".
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections import deque
 from collections.abc import Hashable
@@ -19,10 +20,12 @@ from pytest_k8sflow.engine.component import Component
 from pytest_k8sflow.engine.envvars import CREATE_CONTAINER_CONFIG_ERROR, container_env
 from pytest_k8sflow.engine.nodes import node_internal_ip
 from pytest_k8sflow.engine.podstatus import (
+    FAILURE,
+    SUCCESS,
     BackOff,
+    ProbeWorker,
     pod_conditions,
     pod_phase,
-    probe_with_defaults,
     should_restart,
 )
 from pytest_k8sflow.engine.timeutil import format_go_duration, format_time
@@ -34,16 +37,14 @@ PROBE_FIELD = {"startup": "startupProbe", "liveness": "livenessProbe",
                "readiness": "readinessProbe"}
 PROBE_TITLE = {"startup": "Startup", "liveness": "Liveness", "readiness": "Readiness"}
 LIVENESS_KILL_EXIT_CODE = 137  # SIGKILL after the grace period; containerd reports 137
+SIGTERM_EXIT_CODE = 143  # 128 + SIGTERM: a process that exits on SIGTERM's default action
 
 
 @dataclass
-class ProbeState:
-    kind: str
-    spec: dict
+class ProbeTimer:
+    """A probe worker and when its next tick is due on the simulated clock."""
+    worker: ProbeWorker
     next_at: int
-    result: bool | None  # readiness starts False, liveness True, startup unknown
-    successes: int = 0
-    failures: int = 0
 
 
 @dataclass
@@ -63,7 +64,8 @@ class ContainerRuntime:
     container_id: str | None = None
     started: bool = False
     ready: bool = False
-    probes: dict[str, ProbeState] = field(default_factory=dict)
+    probes: dict[str, ProbeTimer] = field(default_factory=dict)
+    pending_exits: deque = field(default_factory=deque)  # init containers: exit codes to come
     restart_due: int | None = None
     ever_started: bool = False
     env: dict[str, str] | None = None  # the environment it was last created with
@@ -80,6 +82,7 @@ class PodRuntime:
     init_order: list[str] = field(default_factory=list)
     main_order: list[str] = field(default_factory=list)
     stop_at: int | None = None
+    stop_exit_code: int = SIGTERM_EXIT_CODE
     probe_queue: dict[tuple[str, str], deque] = field(default_factory=dict)
     ended: bool = False  # a `pods` step ended the pod (phase Failed/Succeeded)
     volumes_ready: bool = False  # every volume set up once; later failures do not matter
@@ -117,6 +120,9 @@ class Kubelet(Component):
         self.runtimes: dict[str, PodRuntime] = {}
         self._uid_by_key: dict[tuple[str, str], str] = {}
         self.backoff = BackOff()
+        # Pods whose containers were stopped after deletion, by uid: the kubelet is done with
+        # them (one kept by a finalizer gets no further status writes).
+        self._terminated: dict[str, None] = {}
         self._next_ip: dict[str, int] = {}
         cluster.store.watch("Pod", self._on_pod)
         cluster.store.watch("Node", self._on_node)
@@ -169,6 +175,15 @@ class Kubelet(Component):
             return False
         c = runtime.containers[container]
         if c.state != "running":
+            if c.init and not c.sidecar and not runtime.ended \
+                    and pod["status"].get("phase") not in ("Succeeded", "Failed") \
+                    and not (c.state == "terminated" and c.exit_code == 0):
+                # An init container does its work at once when it runs; one that has yet to
+                # run (held by a `start: false` rule, or waiting to be restarted) exits with
+                # this code on its next run instead of 0.
+                c.pending_exits.append(exit_code)
+                self.enqueue(_key(pod))
+                return True
             return False
         self._exit(c, exit_code, reason)
         self.enqueue(_key(pod))
@@ -234,6 +249,8 @@ class Kubelet(Component):
         node = self.cluster.store.get("Node", "", node_name)
         if node is None:
             return  # the node is gone; PodGC deals with its pods
+        if pod["metadata"]["uid"] in self._terminated:
+            return
         runtime = self._runtime(pod)
         if pod["metadata"].get("deletionTimestamp"):
             self._terminate(pod, runtime)
@@ -358,16 +375,19 @@ class Kubelet(Component):
         c.container_id = container_id(runtime.uid, c.name, c.restart_count)
         c.ever_started = True
         c.restart_due = None
-        c.probes = {}
+        # One worker per probe for the container's life in the pod (prober_manager AddPod);
+        # a new container ID resets its result. Ticks: first at initialDelaySeconds after the
+        # start, then every periodSeconds (the scenario contract's timing; upstream ticks from
+        # the worker's start and skips ticks inside the initial delay).
         for kind in PROBE_KINDS:
             probe = spec.get(PROBE_FIELD[kind])
-            if probe and not (c.init and not c.sidecar):
-                probe = probe_with_defaults(probe)
-                first = now + int(probe.get("initialDelaySeconds", 0)) * 1000
-                c.probes[kind] = ProbeState(kind, probe, first,
-                                            {"readiness": False, "liveness": True,
-                                             "startup": None}[kind])
-        c.started = "startup" not in c.probes
+            if not probe or (c.init and not c.sidecar):
+                continue  # validation forbids probes on regular init containers
+            timer = c.probes.get(kind)
+            if timer is None:
+                timer = c.probes[kind] = ProbeTimer(ProbeWorker(kind, probe), now)
+            timer.next_at = now + int(timer.worker.spec.get("initialDelaySeconds") or 0) * 1000
+        c.started = "startup" not in c.probes  # isContainerStarted before the first result
         c.ready = False
 
     def _exit(self, c: ContainerRuntime, exit_code: int, reason: str | None) -> None:
@@ -405,20 +425,19 @@ class Kubelet(Component):
                 continue
             if c.state == "terminated" and c.exit_code == 0:
                 continue
-            if c.state == "waiting" and not c.ever_started:
-                if self._try_start(pod, runtime, c, now):
-                    # Without a scenario rule an init container does its work at once.
-                    self._exit(c, 0, None)
-                    continue
-                initialized = False
-                break
-            if _config_error(c):  # a restart that could not be created: retry
+            if c.state == "waiting" and (not c.ever_started or _config_error(c)):
                 self._try_start(pod, runtime, c, now)
-                initialized = False
-                break
-            # A failed init container is retried unless the pod never restarts.
-            if c.state == "terminated" and policy != "Never":
+            elif c.state in ("terminated", "waiting") and policy != "Never":
+                # A failed init container is retried (OnFailure rules, with back-off) unless
+                # the pod never restarts (k/k kuberuntime_manager.go computeInitContainerActions).
                 self._maybe_restart(pod, runtime, c, "OnFailure", now)
+            if c.state == "running":
+                # An init container does its work at once: it exits 0, or with the code a
+                # `container` step queued for it.
+                code = c.pending_exits.popleft() if c.pending_exits else 0
+                self._exit(c, code, None)
+                if code == 0:
+                    continue
             initialized = False
             break
         if not initialized:
@@ -429,6 +448,18 @@ class Kubelet(Component):
                 self._try_start(pod, runtime, c, now)
             elif c.state in ("terminated", "waiting") and c.ever_started:
                 self._maybe_restart(pod, runtime, c, policy, now)
+        mains = [runtime.containers[n] for n in runtime.main_order]
+        if mains and all(c.state == "terminated" and not should_restart(policy, c.exit_code or 0)
+                         for c in mains):
+            # Every regular container is done for good: the sidecars are stopped, last one
+            # first (k/k kuberuntime_manager.go computePodActions, KEP-753), and the pod ends.
+            for name in reversed(runtime.init_order):
+                c = runtime.containers[name]
+                if c.sidecar and c.state == "running":
+                    self.event(pod, "Normal", "Killing", f"Stopping container {c.name}",
+                               host=runtime.node, field_path=_field_path(c))
+                    self._exit(c, SIGTERM_EXIT_CODE, None)
+                    c.restart_due = None
 
     def _maybe_restart(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime,
                        policy: str, now: int) -> None:
@@ -451,67 +482,79 @@ class Kubelet(Component):
                          f"container={c.name} pod={_pod_ref(pod)}")
             c.restart_due = due
             return
-        self.backoff.next(key, finished)
+        # Backoff.Next stamps the entry with the clock (the restart time), not the exit time.
+        self.backoff.next(key, finished, now_ms=now)
         self._try_start(pod, runtime, c, now)
 
     # -- probes ------------------------------------------------------------------------------
     def _run_probes(self, pod: dict, runtime: PodRuntime, now: int) -> None:
+        """Run the probe ticks that are due, in time order per container (startup, liveness,
+        readiness at the same instant)."""
         policy = pod["spec"].get("restartPolicy", "Always")
+        phase = (pod.get("status") or {}).get("phase")
         for c in runtime.containers.values():
-            if c.state != "running":
-                continue
-            for kind in PROBE_KINDS:
-                state = c.probes.get(kind)
-                if state is None:
-                    continue
-                while state.next_at <= now and c.state == "running":
-                    if kind != "startup" and not c.started:
-                        # liveness/readiness wait for the startup probe
-                        state.next_at += int(state.spec["periodSeconds"]) * 1000
-                        continue
-                    if kind == "startup" and c.started:
-                        break
-                    self._probe_once(pod, runtime, c, state, policy)
-                    state.next_at += int(state.spec["periodSeconds"]) * 1000
+            while c.state == "running":
+                due = [(t.next_at, PROBE_KINDS.index(k), k) for k, t in c.probes.items()
+                       if t.next_at <= now and not t.worker.held_for(c.container_id)]
+                if not due:
+                    break
+                _, _, kind = min(due)
+                timer = c.probes[kind]
+                status = {"containerID": c.container_id, "started": c.started,
+                          "state": {"running": {"startedAt": c.started_at}}}
+                timer.worker.do_probe(
+                    status, functools.partial(self._probe_once, pod, runtime, c, timer.worker),
+                    now_ms=timer.next_at, pod_phase=phase, restart_policy=policy)
+                timer.next_at += int(timer.worker.spec["periodSeconds"]) * 1000
+                self._apply_probe_results(pod, runtime, c, policy)
 
     def _probe_once(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime,
-                    state: ProbeState, policy: str) -> None:
-        queue = runtime.probe_queue.get((c.name, state.kind))
+                    worker: ProbeWorker) -> str:
+        """prober.go probe: the queued result (success by default); a failure records a
+        Warning ``Unhealthy`` event ``<Type> probe failed: <output>`` every time."""
+        queue = runtime.probe_queue.get((c.name, worker.kind))
         success, output = (queue.popleft() if queue else (True, ""))
-        field_path = f"spec.containers{{{c.name}}}"
         if success:
-            state.successes += 1
-            state.failures = 0
-            if state.successes >= int(state.spec.get("successThreshold", 1)):
-                state.result = True
-        else:
-            state.failures += 1
-            state.successes = 0
-            self.event(pod, "Warning", "Unhealthy",
-                       f"{PROBE_TITLE[state.kind]} probe failed: {output}".rstrip(),
-                       host=runtime.node, field_path=field_path)
-            if state.failures >= int(state.spec.get("failureThreshold", 3)):
-                state.result = False
-        if state.kind == "startup" and state.result:
-            c.started = True
-        if state.kind in ("liveness", "startup") and state.result is False:
-            restart = policy != "Never"
-            what = "liveness" if state.kind == "liveness" else "startup"
-            message = f"Container {c.name} failed {what} probe"
-            if restart:
+            return SUCCESS
+        self.event(pod, "Warning", "Unhealthy",
+                   f"{PROBE_TITLE[worker.kind]} probe failed: {output}", host=runtime.node,
+                   field_path=_field_path(c))
+        return FAILURE
+
+    def _apply_probe_results(self, pod: dict, runtime: PodRuntime, c: ContainerRuntime,
+                             policy: str) -> None:
+        """What the kubelet does with the results: startup success marks the container
+        started (prober_manager isContainerStarted); a liveness or startup failure kills it
+        (kuberuntime_manager.go computePodActions), to be restarted unless the pod's
+        restartPolicy is Never."""
+        startup = c.probes.get("startup")
+        c.started = startup is None or startup.worker.result_for(c.container_id) == SUCCESS
+        for kind in ("liveness", "startup"):
+            timer = c.probes.get(kind)
+            if timer is None or c.state != "running" \
+                    or timer.worker.result_for(c.container_id) != FAILURE:
+                continue
+            message = f"Container {c.name} failed {kind} probe"
+            if policy != "Never":
                 message += ", will be restarted"
             self.event(pod, "Normal", "Killing", message, host=runtime.node,
-                       field_path=field_path)
+                       field_path=_field_path(c))
             self._exit(c, LIVENESS_KILL_EXIT_CODE, "Error")
+            return
 
     def _update_readiness(self, pod: dict, runtime: PodRuntime) -> None:
+        """prober_manager.go UpdatePodStatus: a regular init container is ready once it exited
+        0; others when running, started and (with a readiness probe) its result is Success."""
         blocked = self.cluster.pod_rules.ready_blocked(pod)
         for c in runtime.containers.values():
-            if c.state != "running" or not c.started or (c.init and not c.sidecar):
+            if c.init and not c.sidecar:
+                c.ready = c.state == "terminated" and c.exit_code == 0
+                continue
+            if c.state != "running" or not c.started:
                 c.ready = False
                 continue
-            probe = c.probes.get("readiness")
-            ready = probe.result is True if probe else True
+            timer = c.probes.get("readiness")
+            ready = timer.worker.result_for(c.container_id) == SUCCESS if timer else True
             c.ready = ready and not blocked
 
     def _schedule_wakeup(self, pod: dict, runtime: PodRuntime) -> None:
@@ -520,31 +563,61 @@ class Kubelet(Component):
             if c.restart_due is not None:
                 times.append(c.restart_due)
             if c.state == "running":
-                for kind, state in c.probes.items():
-                    if kind == "startup" and c.started:
-                        continue
-                    times.append(state.next_at)
+                for timer in c.probes.values():
+                    if not timer.worker.held_for(c.container_id):
+                        times.append(timer.next_at)
         if times:
             self.enqueue_at(_key(pod), min(times))
 
     # -- termination -----------------------------------------------------------------------
+    def _stop_order(self, runtime: PodRuntime) -> list[ContainerRuntime]:
+        # killContainersWithSyncResult: regular containers first, then sidecars in reverse
+        # order (KEP-753); init containers that already exited are not running.
+        mains = [runtime.containers[n] for n in runtime.main_order]
+        sidecars = [runtime.containers[n] for n in reversed(runtime.init_order)
+                    if runtime.containers[n].sidecar]
+        inits = [runtime.containers[n] for n in runtime.init_order
+                 if not runtime.containers[n].sidecar]
+        return [*inits, *mains, *sidecars]
+
     def _terminate(self, pod: dict, runtime: PodRuntime) -> None:
+        """A deleted pod: ``Killing`` "Stopping container x" for each running container, the
+        containers stop after the `pods` rule's stopDelay (capped by the deletion grace
+        period, when they are killed), then the kubelet writes the terminal status and
+        removes the pod (k/k kubelet.go SyncTerminatingPod generateAPIPodStatus(podIsTerminal),
+        status_manager.go syncPod canBeDeleted → delete with grace 0)."""
         now = self.cluster.now_ms
         if runtime.stop_at is None:
+            running = [c for c in self._stop_order(runtime) if c.state == "running"]
             grace_ms = int(pod["metadata"].get("deletionGracePeriodSeconds") or 0) * 1000
-            delay = self.cluster.pod_rules.stop_delay_ms(pod)
+            delay = self.cluster.pod_rules.stop_delay_ms(pod) if running else 0
             runtime.stop_at = now + min(delay, grace_ms)
-            for c in runtime.containers.values():
-                if c.state == "running":
-                    self.event(pod, "Normal", "Killing", f"Stopping container {c.name}",
-                               host=runtime.node, field_path=f"spec.containers{{{c.name}}}")
-        if now >= runtime.stop_at:
-            self._forget(*_key(pod))
-            meta = pod["metadata"]
-            self.cluster.api.force_remove("Pod", meta.get("namespace") or "", meta["name"],
-                                          KUBELET)
-        else:
+            # A process still running at the end of the grace period gets SIGKILL (137);
+            # otherwise it ended on SIGTERM (143).
+            runtime.stop_exit_code = LIVENESS_KILL_EXIT_CODE if delay > grace_ms \
+                else SIGTERM_EXIT_CODE
+            for c in running:
+                self.event(pod, "Normal", "Killing", f"Stopping container {c.name}",
+                           host=runtime.node, field_path=_field_path(c))
+        if now < runtime.stop_at:
             self.enqueue_at(_key(pod), runtime.stop_at)
+            return
+        for c in self._stop_order(runtime):
+            if c.state == "running":
+                self._exit(c, runtime.stop_exit_code, None)
+        self._update_readiness(pod, runtime)
+        status = self._build_status(pod, runtime, terminating=True)
+        if runtime.ended or pod["status"].get("phase") in ("Succeeded", "Failed"):
+            status["phase"] = pod["status"]["phase"]  # a terminal phase never changes
+        for key in ("reason", "message"):
+            if key in pod["status"] and status["phase"] == pod["status"].get("phase"):
+                status[key] = pod["status"][key]
+        self._write_status(pod, status)
+        self._forget(*_key(pod))
+        self._terminated[pod["metadata"]["uid"]] = None
+        meta = pod["metadata"]
+        self.cluster.api.force_remove("Pod", meta.get("namespace") or "", meta["name"],
+                                      KUBELET)
 
     # -- status ----------------------------------------------------------------------------
     def _allocate_ip(self, node: dict) -> str:
@@ -578,7 +651,8 @@ class Kubelet(Component):
             status["state"] = {"waiting": waiting}
         return status
 
-    def _build_status(self, pod: dict, runtime: PodRuntime) -> dict:
+    def _build_status(self, pod: dict, runtime: PodRuntime, *, terminating: bool = False
+                      ) -> dict:
         now = self.cluster.now_ms
         old = pod.get("status") or {}
         init_statuses = [self._container_status(pod, runtime, runtime.containers[n])
@@ -586,7 +660,7 @@ class Kubelet(Component):
         main_statuses = sorted(
             (self._container_status(pod, runtime, runtime.containers[n])
              for n in runtime.main_order), key=lambda s: s["name"])
-        phase = pod_phase(pod["spec"], init_statuses, main_statuses)
+        phase = pod_phase(pod["spec"], init_statuses, main_statuses, terminating=terminating)
         conditions = pod_conditions(pod, phase, init_statuses, main_statuses,
                                     sandbox_ready=runtime.ip is not None, now_ms=now)
         status = {**old, "phase": phase, "conditions": conditions,

@@ -9,10 +9,10 @@ docs/semantics/kubelet-and-scheduler.md.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pytest_k8sflow.engine.timeutil import format_go_duration, format_time
+from pytest_k8sflow.engine.timeutil import format_go_duration, format_time, parse_time
 
 # Phases (k8s.io/api/core/v1 PodPhase).
 PENDING, RUNNING, SUCCEEDED, FAILED = "Pending", "Running", "Succeeded", "Failed"
@@ -607,3 +607,106 @@ def ready_column(pod: Mapping) -> str:
             if cstatus.get("ready") and "running" in _state(cstatus):
                 ready += 1
     return f"{ready}/{total}"
+
+
+# --------------------------------------------------------------------------------------------
+# probe workers
+
+# Probe results (k/k pkg/kubelet/prober/results Result).
+UNKNOWN, SUCCESS, FAILURE = "Unknown", "Success", "Failure"
+PROBE_TYPES = ("liveness", "readiness", "startup")
+# What a worker reports for a new container before its first counted probe
+# (k/k prober/worker.go newWorker initialValue).
+PROBE_INITIAL_RESULT = {"liveness": SUCCESS, "readiness": FAILURE, "startup": UNKNOWN}
+
+
+def _started_at_ms(running: Mapping) -> int | None:
+    value = running.get("startedAt")
+    if value is None:
+        return None
+    return value if isinstance(value, int) else parse_time(value)
+
+
+class ProbeWorker:
+    """One probe of one container, as k/k pkg/kubelet/prober/worker.go ``worker.doProbe`` runs
+    it on each tick, without the goroutine and ticker: the kubelet calls :meth:`do_probe` when
+    a tick is due. ``result`` is the results-manager entry for the current container
+    (``None``: not set), which the kubelet reads (liveness/startup failure → kill, readiness
+    → the container's ``ready``, startup success → ``started``)."""
+
+    def __init__(self, kind: str, probe: Mapping) -> None:
+        if kind not in PROBE_TYPES:
+            raise ValueError(f"unknown probe type {kind!r}")
+        self.kind = kind
+        self.spec = probe_with_defaults(probe)
+        self.initial = PROBE_INITIAL_RESULT[kind]
+        self.container_id: str | None = None
+        self.result: str | None = None
+        self.last_result = UNKNOWN
+        self.result_run = 0
+        self.on_hold = False
+
+    def result_for(self, container_id: str | None) -> str | None:
+        """The results manager's entry for this container (results are keyed by container ID:
+        a restarted container has none until its worker's next tick)."""
+        return self.result if container_id and container_id == self.container_id else None
+
+    def held_for(self, container_id: str | None) -> bool:
+        """On hold for this container (a new container lifts the hold at its first tick)."""
+        return self.on_hold and container_id == self.container_id
+
+    def do_probe(self, status: Mapping | None, run: Callable[[], str | None], *,
+                 now_ms: int, pod_phase: str | None = None, deleting: bool = False,
+                 restart_policy: str | None = None) -> bool:
+        """One tick; returns whether the worker keeps going (``keepGoing``).
+
+        ``status`` is the container's status (None: no status for it yet); ``run`` performs the
+        probe and returns SUCCESS or FAILURE (None: a prober error, whose result is thrown
+        away)."""
+        if pod_phase in TERMINAL_PHASES:
+            return False  # the worker stops once the pod is terminated
+        if status is None or not status.get("containerID"):
+            return True  # the container has not been created yet
+        if status["containerID"] != self.container_id:
+            # A new container: start again from the initial value and lift a hold.
+            self.container_id = status["containerID"]
+            self.result = self.initial
+            self.on_hold = False
+        if self.on_hold:
+            return True
+        state = _state(status)
+        running = state.get("running")
+        if running is None:
+            self.result = FAILURE
+            # Abort if the container will not be restarted.
+            return "terminated" not in state or (restart_policy or "Always") != "Never"
+        if deleting and self.kind in ("liveness", "startup"):
+            self.result = SUCCESS  # quiet shutdown; probing stops here
+            return False
+        started_at = _started_at_ms(running)
+        delay = int(self.spec.get("initialDelaySeconds") or 0)
+        if started_at is not None and (now_ms - started_at) // 1000 < delay:
+            return True
+        if status.get("started") is True:
+            if self.kind == "startup":
+                return True  # startup probing stops once the container has started
+        elif self.kind != "startup":
+            return True  # liveness and readiness wait for the startup probe
+        result = run()
+        if result is None:
+            return True
+        if result == self.last_result:
+            self.result_run += 1
+        else:
+            self.last_result = result
+            self.result_run = 1
+        if (result == FAILURE and self.result_run < int(self.spec["failureThreshold"])) or \
+                (result == SUCCESS and self.result_run < int(self.spec["successThreshold"])):
+            return True  # below the threshold: the result stays as it was
+        self.result = result
+        if (self.kind == "liveness" and result == FAILURE) or self.kind == "startup":
+            # Stop probing until a new container shows up; the next container gets the full
+            # threshold again (k/k #117153 for startup probes).
+            self.on_hold = True
+            self.result_run = 0
+        return True
