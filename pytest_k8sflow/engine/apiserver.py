@@ -25,9 +25,10 @@ FOREGROUND_FINALIZER = "foregroundDeletion"
 ORPHAN_FINALIZER = "orphan"
 
 # Kinds whose registry strategy sets metadata.generation (spec-bearing workload objects).
+# Services, claims and volumes have none (their registry strategies never set it).
 _GENERATION_KINDS = frozenset({
     "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
-    "PodDisruptionBudget", "Service", "PersistentVolumeClaim", "PersistentVolume",
+    "PodDisruptionBudget",
 })
 # Kinds with a status subresource: writes to the main resource keep the stored status.
 _STATUS_KINDS = frozenset({

@@ -17,8 +17,11 @@ from collections.abc import Hashable
 from pytest_k8sflow.engine import apierrors
 from pytest_k8sflow.engine.component import Component, object_key
 from pytest_k8sflow.engine.scheduling import (
+    REASON_NO_NODES,
     SchedulerCache,
+    ScheduleResult,
     default_spread_selector,
+    fit_error_message,
     schedule_pod,
     scheduled_event_message,
 )
@@ -80,6 +83,8 @@ class Scheduler(Component):
         self.unschedulable: set[tuple[str, str]] = set()
         cluster.store.watch("Node", self._on_node)
         cluster.store.watch("Pod", self._on_pod)
+        for kind in ("PersistentVolumeClaim", "PersistentVolume", "StorageClass"):
+            cluster.store.watch(kind, self._on_storage)
         cluster.scheduler = self
 
     def _on_node(self, old: dict | None, new: dict | None) -> None:
@@ -112,8 +117,18 @@ class Scheduler(Component):
         if pod is None or not _wants_scheduling(pod):
             self.unschedulable.discard((namespace, name))
             return
-        result = schedule_pod(pod, self.cache, version=self.cluster.version,
-                              spread_selector=self._spread_selector(pod))
+        claim_problem = self._volume_binding_prefilter(pod)
+        if claim_problem is not None:
+            nodes = self.cache.node_infos()
+            message = fit_error_message(
+                len(nodes), {n.name: [] for n in nodes}, {n.name: False for n in nodes},
+                version=self.cluster.version, pre_filter_msg=claim_problem,
+                preemption_policy=(pod.get("spec") or {}).get("preemptionPolicy")) \
+                if nodes else REASON_NO_NODES
+            result = ScheduleResult(None, message)
+        else:
+            result = schedule_pod(pod, self.cache, version=self.cluster.version,
+                                  spread_selector=self._spread_selector(pod))
         if result.node is not None:
             self.unschedulable.discard((namespace, name))
             try:
@@ -129,6 +144,38 @@ class Scheduler(Component):
         self.event(pod, "Warning", "FailedScheduling", result.message, action="Scheduling",
                    new_api=True)
         self.enqueue_after((namespace, name), UNSCHEDULABLE_RETRY_MS)
+
+    def _volume_binding_prefilter(self, pod: dict) -> str | None:
+        """plugins/volumebinding PreFilter (podHasPVCs, GetPodVolumeClaims): the pod's claims
+        must exist, not be going away, and be bound unless their class waits for the first
+        consumer. Every rejection is UnschedulableAndUnresolvable."""
+        namespace = pod["metadata"].get("namespace") or ""
+        store = self.cluster.store
+        unbound_immediate = False
+        for volume in (pod.get("spec") or {}).get("volumes") or []:
+            source = volume.get("persistentVolumeClaim")
+            if not source:
+                continue
+            claim_name = source.get("claimName", "")
+            claim = store.get("PersistentVolumeClaim", namespace, claim_name)
+            if claim is None:
+                return f'persistentvolumeclaim "{claim_name}" not found'
+            if claim["metadata"].get("deletionTimestamp"):
+                return f'persistentvolumeclaim "{claim_name}" is being deleted'
+            if (claim.get("spec") or {}).get("volumeName"):
+                continue
+            class_name = (claim.get("spec") or {}).get("storageClassName") or ""
+            storage_class = store.get("StorageClass", "", class_name) if class_name else None
+            if storage_class is None or \
+                    storage_class.get("volumeBindingMode") != "WaitForFirstConsumer":
+                unbound_immediate = True
+        if unbound_immediate:
+            return "pod has unbound immediate PersistentVolumeClaims"
+        return None
+
+    def _on_storage(self, old: dict | None, new: dict | None) -> None:
+        # A claim, volume or class appeared or changed: pending pods may now pass PreFilter.
+        self._retry_unschedulable()
 
     def _spread_selector(self, pod: dict):
         namespace = pod["metadata"].get("namespace") or ""

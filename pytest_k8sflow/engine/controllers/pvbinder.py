@@ -33,6 +33,7 @@ BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
 BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller"
 PROVISIONED_BY = "pv.kubernetes.io/provisioned-by"
 SELECTED_NODE = "volume.kubernetes.io/selected-node"
+NO_PROVISIONER = "kubernetes.io/no-provisioner"
 STORAGE_PROVISIONER = "volume.kubernetes.io/storage-provisioner"
 BETA_STORAGE_PROVISIONER = "volume.beta.kubernetes.io/storage-provisioner"
 
@@ -256,6 +257,12 @@ class PersistentVolumeBinder(Component):
         if sc is None:
             self.event(claim, "Warning", "ProvisioningFailed",
                        f'storageclass.storage.k8s.io "{class_name}" not found')
+            return
+        if sc.get("provisioner") == NO_PROVISIONER:
+            # findProvisionablePlugin: an in-tree name with no plugin behind it (local
+            # volumes are bound statically, never provisioned).
+            self.event(claim, "Warning", "ProvisioningFailed",
+                       f"no volume plugin matched name: {NO_PROVISIONER}")
             return
         self._provision(claim, sc, node)
 
