@@ -85,6 +85,7 @@ _NATIVE = ("cpu", "memory", "ephemeral-storage", "pods")
 # helpers
 
 
+@functools.lru_cache(maxsize=4096)
 def natural_key(name: str) -> tuple:
     """Sort key comparing digit runs as numbers: node-2 < node-10."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
