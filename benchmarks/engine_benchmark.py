@@ -78,7 +78,8 @@ def main() -> None:
         # best of N: the run least disturbed by other work on the machine
         figures = min(runs, key=lambda run: run["create_settle_s"] + run["rolling_update_s"])
         label = "with write history" if keep_history else "without write history"
-        print(f"{args.replicas}-replica Deployment on {args.nodes} nodes ({label}; CPU time, best of {args.repeat}):")
+        print(f"{args.replicas}-replica Deployment on {args.nodes} nodes "
+              f"({label}; CPU time, best of {args.repeat}):")
         print(f"  cluster boot            {figures['boot_s'] * 1000:8.1f} ms")
         print(f"  create + settle         {figures['create_settle_s'] * 1000:8.1f} ms")
         print(f"  rolling update 25%/25%  {figures['rolling_update_s'] * 1000:8.1f} ms")

@@ -221,3 +221,15 @@ def test_restart_after_the_config_map_is_deleted_fails_to_create(cluster):
     cluster.create(cm("x", a="2"))
     status = cluster.get("Pod", "web")["status"]["containerStatuses"][0]
     assert "running" in status["state"] and status["restartCount"] == 1
+
+
+def test_apiserver_log_expectation_in_order():
+    from pytest_k8sflow.engine.cluster import Cluster
+    from pytest_k8sflow.expect.evaluate import evaluate
+
+    cluster = Cluster(nodes=1)
+    cluster.podpreset_admission.log.extend([("I", "first line"), ("W", "second line")])
+    assert evaluate(cluster, {"apiserverLog": ["I first", "second"]}) is None
+    failure = evaluate(cluster, {"apiserverLog": ["second", "first"]})
+    assert failure is not None
+    assert "apiserver log line #2 containing 'first' was not logged after" in failure.text

@@ -44,6 +44,8 @@ def evaluate(cluster: Cluster, expectation: Mapping) -> ExpectationFailure | Non
         return _files(cluster, expectation["files"])
     if "dns" in expectation:
         return _dns(cluster, expectation["dns"])
+    if "apiserverLog" in expectation:
+        return _apiserver_log(cluster, expectation["apiserverLog"])
     if "env" in expectation and "kind" not in expectation:
         return _env(cluster, expectation["env"])
     return _object(cluster, expectation)
@@ -333,3 +335,25 @@ def _env(cluster: Cluster, value) -> ExpectationFailure | None:
 
 def _dns(cluster: Cluster, value) -> ExpectationFailure | None:
     return _check_with("dnscheck", "check_dns", "dns", cluster, value)
+
+
+# -- apiserver log (extension) ---------------------------------------------------------------
+def apiserver_log(cluster: Cluster) -> list[str]:
+    """What the simulated kube-apiserver logged, in order, as ``W``/``I`` + text."""
+    plugin = getattr(cluster, "podpreset_admission", None)
+    return [f"{level} {text}" for level, text in (plugin.log if plugin is not None else [])]
+
+
+def _apiserver_log(cluster: Cluster, wanted: list[str]) -> ExpectationFailure | None:
+    lines = apiserver_log(cluster)
+    position = 0
+    for index, text in enumerate(wanted):
+        found = next((i for i in range(position, len(lines)) if text in lines[i]), None)
+        if found is None:
+            shown = "\n".join(f"  {line}" for line in lines[-MAX_LISTED:]) or "  (nothing)"
+            return ExpectationFailure(
+                f"apiserver log line #{index + 1} containing {text!r} was not logged"
+                + (" after the lines matched before it" if position else "")
+                + f"; the apiserver logged:\n{shown}")
+        position = found + 1
+    return None

@@ -212,7 +212,7 @@ ScenarioOrError = Scenario | InvalidScenario
 
 # -- building -------------------------------------------------------------------------------
 def expectation_kind(data: Mapping) -> str:
-    for kind in ("absent", "events", "kubectl", "files", "dns"):
+    for kind in ("absent", "events", "kubectl", "files", "dns", "env", "apiserverLog"):
         if kind in data:
             return kind
     if "count" in data:
