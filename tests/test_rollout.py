@@ -917,3 +917,89 @@ def test_replicas_to_create_or_delete(replicas, pods, expected):
     replica_set = new_replicaset(replicas, LABEL_MAP)
     active = [new_pod(f"p{i}", replica_set, "Running") for i in range(pods)]
     assert ro.replicas_to_create_or_delete(replica_set, active) == expected
+
+
+# --------------------------------------------------------------------------- rollback.go
+# No upstream unit table exists for rollback.go; these follow rollback / rollbackToTemplate /
+# getRollbackTo case by case.
+
+def _rollback_rs(name, revision, image, annotations=None):
+    r = rs(name, 0)
+    r["metadata"]["annotations"] = {du.REVISION_ANNOTATION: str(revision), **(annotations or {})}
+    r["spec"]["template"] = {"metadata": {"labels": {"app": "x", POD_TEMPLATE_HASH_LABEL: name}},
+                             "spec": {"containers": [{"name": "c", "image": image}]}}
+    return r
+
+
+def _rollback_deployment(image, rollback_to, annotations=None):
+    d = new_deployment("web", 3)
+    d["metadata"]["annotations"] = {**(annotations or {}),
+                                    du.DEPRECATED_ROLLBACK_TO_ANNOTATION: rollback_to}
+    d["spec"]["template"] = {"metadata": {"labels": {"app": "x"}},
+                             "spec": {"containers": [{"name": "c", "image": image}]}}
+    return d
+
+
+@pytest.mark.parametrize("value,expected", [
+    (None, None), ("", None), ("2", 2), ("0", 0), ("+3", 3), ("-1", -1), ("two", None),
+    ("9223372036854775808", None)])
+def test_get_rollback_to(value, expected):
+    d = new_deployment("web", 1)
+    if value is not None:
+        d["metadata"]["annotations"] = {du.DEPRECATED_ROLLBACK_TO_ANNOTATION: value}
+    assert ro.get_rollback_to(d) == expected
+
+
+def test_rollback_to_a_revision_copies_template_and_annotations():
+    d = _rollback_deployment("v3", "1", {du.REVISION_ANNOTATION: "3",
+                                         "kubernetes.io/change-cause": "three"})
+    rss = [_rollback_rs("web-a", 1, "v1", {"kubernetes.io/change-cause": "one"}),
+           _rollback_rs("web-b", 2, "v2"), _rollback_rs("web-c", 3, "v3")]
+    updated, events = ro.rollback(d, rss, 1)
+    assert updated["spec"]["template"] == {"metadata": {"labels": {"app": "x"}},
+                                           "spec": {"containers": [{"name": "c",
+                                                                    "image": "v1"}]}}
+    # SetDeploymentAnnotationsTo keeps the revision, takes change-cause from the RS; the
+    # rollback annotation is cleared
+    assert updated["metadata"]["annotations"] == {du.REVISION_ANNOTATION: "3",
+                                                  "kubernetes.io/change-cause": "one"}
+    assert events == [("Normal", "DeploymentRollback",
+                       'Rolled back deployment "web" to revision 1')]
+
+
+def test_rollback_to_zero_means_the_last_revision():
+    d = _rollback_deployment("v3", "0")
+    rss = [_rollback_rs("web-a", 1, "v1"), _rollback_rs("web-b", 2, "v2"),
+           _rollback_rs("web-c", 3, "v3"), None]
+    updated, events = ro.rollback(d, rss, 0)
+    assert updated["spec"]["template"]["spec"]["containers"][0]["image"] == "v2"
+    assert events[0].message == 'Rolled back deployment "web" to revision 2'
+
+
+def test_rollback_without_a_last_revision():
+    d = _rollback_deployment("v1", "0")
+    updated, events = ro.rollback(d, [_rollback_rs("web-a", 1, "v1")], 0)
+    assert updated["spec"]["template"] == d["spec"]["template"]
+    assert du.DEPRECATED_ROLLBACK_TO_ANNOTATION not in (updated["metadata"].get("annotations")
+                                                        or {})
+    assert events == [("Warning", "DeploymentRollbackRevisionNotFound",
+                       "Unable to find last revision.")]
+
+
+def test_rollback_to_a_missing_revision():
+    d = _rollback_deployment("v2", "7")
+    updated, events = ro.rollback(d, [_rollback_rs("web-a", 1, "v1"),
+                                      _rollback_rs("web-b", 2, "v2")], 7)
+    assert "annotations" not in updated["metadata"]
+    assert events == [("Warning", "DeploymentRollbackRevisionNotFound",
+                       "Unable to find the revision to rollback to.")]
+
+
+def test_rollback_to_the_current_template_is_skipped():
+    d = _rollback_deployment("v2", "2")
+    updated, events = ro.rollback(d, [_rollback_rs("web-a", 1, "v1"),
+                                      _rollback_rs("web-b", 2, "v2")], 2)
+    assert updated["spec"] == d["spec"]
+    assert events == [("Warning", "DeploymentRollbackTemplateUnchanged",
+                       'The rollback revision contains the same template as current '
+                       'deployment "web"')]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pytest_k8sflow.engine import apierrors
 from pytest_k8sflow.engine.cluster import (
@@ -105,6 +106,8 @@ class Runner:
         except K8sflowError as exc:
             raise ScenarioFailed(scenario, Failure("the cluster could not be built", str(exc)),
                                  None) from None
+        # `kubectl apply -f FILE` in a step reads FILE relative to the scenario, as `file:` does
+        cluster.base_dir = str(Path(scenario.file).resolve().parent)
         self.result = RunResult(scenario, cluster)
         from pytest_k8sflow.trace import EventTape
 

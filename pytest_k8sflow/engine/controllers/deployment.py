@@ -125,6 +125,11 @@ class DeploymentController(Component):
         if d["spec"].get("paused"):
             self._sync(d, rs_list)
             return
+        # rollback is not re-entrant: nothing else happens until the annotation is cleared
+        rollback_to = ro.get_rollback_to(d)
+        if rollback_to is not None:
+            self._rollback(d, rs_list, rollback_to)
+            return
         new_rs = du.find_new_replicaset(d, rs_list)
         _, all_old = du.find_old_replicasets(d, rs_list)
         if du.is_scaling_event(d, new_rs, all_old):
@@ -235,6 +240,19 @@ class DeploymentController(Component):
         if d["spec"].get("paused"):
             self._cleanup(d, old_rss)
         self._sync_deployment_status(d, *self._reread(new_rs, old_rss))
+
+    def _rollback(self, d: dict, rs_list: list[dict], to_revision: int) -> None:
+        """rollback.go rollback: the template (and annotations) of the revision's ReplicaSet
+        go back into the Deployment with a plain update; the annotation is cleared."""
+        d, new_rs, old_rss = self._get_all(d, rs_list, create=True)
+        updated, events = ro.rollback(d, [*old_rss, new_rs], to_revision)
+        try:
+            self.cluster.api.update(updated, self.name)
+        except apierrors.ApiError:
+            # a conflict: the update event of the newer version enqueues another sync
+            events = [e for e in events if e.type != "Normal"]
+        for event in events:
+            self.event(d, event.type, event.reason, event.message)
 
     def _sync_status_only(self, d: dict, rs_list: list[dict]) -> None:
         d, new_rs, old_rss = self._get_all(d, rs_list, create=False)

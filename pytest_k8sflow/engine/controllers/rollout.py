@@ -35,6 +35,7 @@ from pytest_k8sflow.engine.controllers.controller_utils import (
 from pytest_k8sflow.engine.controllers.deployment_util import (
     DEPLOYMENT_PROGRESSING,
     DEPLOYMENT_REPLICA_FAILURE,
+    DEPRECATED_ROLLBACK_TO_ANNOTATION,
     FAILED_RS_CREATE_REASON,
     FOUND_NEW_RS_REASON,
     NEW_REPLICASET_REASON,
@@ -59,9 +60,11 @@ from pytest_k8sflow.engine.controllers.deployment_util import (
     get_deployment_condition,
     get_proportion,
     get_replica_count_for_replicasets,
+    go_quote,
     has_progress_deadline,
     is_rolling_update,
     is_saturated,
+    last_revision,
     max_revision,
     max_surge,
     max_unavailable,
@@ -72,7 +75,9 @@ from pytest_k8sflow.engine.controllers.deployment_util import (
     remove_deployment_condition,
     replicas_annotations_need_update,
     replicaset_to_deployment_condition,
+    revision,
     scaled_event_message,
+    set_deployment_annotations_to,
     set_deployment_condition,
     set_deployment_revision,
     set_new_replicaset_annotations,
@@ -590,6 +595,104 @@ def paused_condition_status(deployment: Mapping, now_ms: int) -> dict | None:
     else:
         return None
     return set_deployment_condition(status, new)
+
+
+# ------------------------------------------------------------------- rollback (rollback.go)
+# The deprecated spec.rollbackTo of extensions/v1beta1 and apps/v1beta1 lives on in apps/v1 as
+# the annotation deprecated.deployment.rollback.to, which the 1.32 controller still honours
+# (deployment_controller.go syncDeployment, after the paused check). `kubectl rollout undo`
+# does not use it: kubectl patches the template itself, so it produces no DeploymentRollback.
+
+ROLLBACK_REVISION_NOT_FOUND = "DeploymentRollbackRevisionNotFound"
+ROLLBACK_TEMPLATE_UNCHANGED = "DeploymentRollbackTemplateUnchanged"
+ROLLBACK_DONE = "DeploymentRollback"
+
+
+class RollbackEvent(NamedTuple):
+    type: str
+    reason: str
+    message: str
+
+
+def get_rollback_to(deployment: Mapping) -> int | None:
+    """rollback.go getRollbackTo: the revision asked for by the annotation; None when it is
+    absent, empty or not a base-10 int64 (an invalid value is ignored, and left in place)."""
+    value = (deployment["metadata"].get("annotations") or {}).get(
+        DEPRECATED_ROLLBACK_TO_ANNOTATION, "")
+    if not value:
+        return None
+    try:
+        return revision({"metadata": {"annotations": {REVISION_ANNOTATION: value}}})
+    except ValueError:
+        return None
+
+
+def _without_rollback_to(deployment: Mapping) -> dict:
+    """rollback.go setRollbackTo(d, nil)."""
+    meta = dict(deployment["metadata"])
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items()
+                   if k != DEPRECATED_ROLLBACK_TO_ANNOTATION}
+    if annotations:
+        meta["annotations"] = annotations
+    else:
+        meta.pop("annotations", None)
+    return {**deployment, "metadata": meta}
+
+
+def _from_replicaset_template(deployment: Mapping, rs: Mapping) -> dict:
+    """deployment_util.go SetFromReplicaSetTemplate: the RS's template without the
+    pod-template-hash label."""
+    template = dict((rs.get("spec") or {}).get("template") or {})
+    tmeta = dict(template.get("metadata") or {})
+    labels = {k: v for k, v in (tmeta.get("labels") or {}).items()
+              if k != POD_TEMPLATE_HASH_LABEL}
+    if labels:
+        tmeta["labels"] = labels
+    else:
+        tmeta.pop("labels", None)
+    template["metadata"] = tmeta
+    return {**deployment, "spec": {**deployment["spec"], "template": template}}
+
+
+def rollback(deployment: Mapping, all_rss: Sequence[Mapping | None], to_revision: int
+             ) -> tuple[dict, list[RollbackEvent]]:
+    """rollback.go rollback / rollbackToTemplate -> (the deployment to write with a plain
+    update, with the annotation cleared; the events, in order).
+
+    ``all_rss`` are the old RSs and the new one (after getAllReplicaSetsAndSyncRevision with
+    creation). Revision 0 means the last revision (LastRevision, the second highest). The RS
+    with that revision gives its template (unless it equals the current one ignoring the hash:
+    Warning DeploymentRollbackTemplateUnchanged) and its annotations (SetDeploymentAnnotationsTo);
+    then Normal DeploymentRollback ``Rolled back deployment "d" to revision N``. No such RS:
+    Warning DeploymentRollbackRevisionNotFound. Upstream emits the Normal event only after the
+    update succeeded; the caller writes first and then records the events.
+    """
+    name = deployment["metadata"]["name"]
+    rss = [rs for rs in all_rss if rs is not None]
+    if to_revision == 0:
+        to_revision = last_revision(rss)
+        if to_revision == 0:
+            return _without_rollback_to(deployment), [RollbackEvent(
+                "Warning", ROLLBACK_REVISION_NOT_FOUND, "Unable to find last revision.")]
+    for rs in rss:
+        try:
+            value = revision(rs)
+        except ValueError:
+            continue
+        if value != to_revision:
+            continue
+        template = (rs.get("spec") or {}).get("template")
+        if equal_ignore_hash(deployment["spec"].get("template"), template):
+            return _without_rollback_to(deployment), [RollbackEvent(
+                "Warning", ROLLBACK_TEMPLATE_UNCHANGED,
+                f"The rollback revision contains the same template as current deployment "
+                f"{go_quote(name)}")]
+        updated = set_deployment_annotations_to(_from_replicaset_template(deployment, rs), rs)
+        return _without_rollback_to(updated), [RollbackEvent(
+            "Normal", ROLLBACK_DONE,
+            f"Rolled back deployment {go_quote(name)} to revision {to_revision}")]
+    return _without_rollback_to(deployment), [RollbackEvent(
+        "Warning", ROLLBACK_REVISION_NOT_FOUND, "Unable to find the revision to rollback to.")]
 
 
 # =========================================================================== ReplicaSet controller
