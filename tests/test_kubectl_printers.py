@@ -1056,3 +1056,95 @@ def test_undo_pause_resume_restart_messages():
     with pytest.raises(RolloutError, match='error: daemonsets.apps "d" pausing is not supported'):
         pause_message(ds)
     assert restart_message(ds) == "daemonset.apps/d restarted\n"
+
+
+# -- printers_test.go node tables (TestPrintNodeStatus, TestPrintNodeRole, TestPrintNodeOSImage,
+#    TestPrintNodeKernelVersion, TestPrintNodeContainerRuntimeVersion, TestPrintNodeName,
+#    TestPrintNodeExternalIP, TestPrintNodeInternalIP), ported: cells of the wide row -----------
+
+_READY_T = [{"type": "Ready", "status": "True"}]
+_READY_F = [{"type": "Ready", "status": "False"}]
+_EXT_1 = [{"type": "ExternalIP", "address": "1.1.1.1"}]
+_INT_1 = [{"type": "InternalIP", "address": "1.1.1.1"}]
+
+PRINT_NODE_STATUS = [
+    ("foo1", {}, {"conditions": _READY_T}, "Ready"),
+    ("foo2", {"unschedulable": True}, {"conditions": _READY_T}, "Ready,SchedulingDisabled"),
+    ("foo3", {}, {"conditions": _READY_T + _READY_T}, "Ready"),
+    ("foo4", {}, {"conditions": _READY_F}, "NotReady"),
+    ("foo5", {"unschedulable": True}, {"conditions": _READY_F}, "NotReady,SchedulingDisabled"),
+    ("foo6", {}, {"conditions": [{"type": "InvalidValue", "status": "True"}]}, "Unknown"),
+    ("foo7", {}, {"conditions": [{}]}, "Unknown"),
+    ("foo8", {"unschedulable": True}, {"conditions": [{"type": "InvalidValue", "status": "True"}]},
+     "Unknown,SchedulingDisabled"),
+    ("foo9", {"unschedulable": True}, {"conditions": [{}]}, "Unknown,SchedulingDisabled"),
+]
+
+
+@pytest.mark.parametrize("name,spec,status,expected", PRINT_NODE_STATUS,
+                         ids=[c[0] for c in PRINT_NODE_STATUS])
+def test_print_node_status(name, spec, status, expected):
+    row = _row("Node", {"metadata": {"name": name}, "spec": spec, "status": status})
+    assert row[:5] == [name, expected, "<none>", "<unknown>", ""]
+
+
+@pytest.mark.parametrize("name,labels,roles", [
+    ("foo9", None, "<none>"),
+    ("foo10", {"node-role.kubernetes.io/master": "", "node-role.kubernetes.io/control-plane": "",
+               "node-role.kubernetes.io/proxy": "", "kubernetes.io/role": "node"},
+     "control-plane,master,node,proxy"),
+    ("foo11", {"kubernetes.io/role": "node"}, "node"),
+])
+def test_print_node_role(name, labels, roles):
+    meta = {"name": name, **({"labels": labels} if labels else {})}
+    assert _row("Node", {"metadata": meta})[:5] == [name, "Unknown", roles, "<unknown>", ""]
+
+
+PRINT_NODE_WIDE = [
+    # (upstream test, name, status, wide cells: internal, external, os, kernel, runtime)
+    ("OSImage/foo1", "foo1", {"nodeInfo": {"osImage": "fake-os-image"}, "addresses": _EXT_1},
+     ["<none>", "1.1.1.1", "fake-os-image", "<unknown>", "<unknown>"]),
+    ("OSImage/foo2", "foo2", {"nodeInfo": {"kernelVersion": "fake-kernel-version"},
+                              "addresses": _EXT_1},
+     ["<none>", "1.1.1.1", "<unknown>", "fake-kernel-version", "<unknown>"]),
+    ("ContainerRuntimeVersion/foo1", "foo1",
+     {"nodeInfo": {"containerRuntimeVersion": "foo://1.2.3"}, "addresses": _EXT_1},
+     ["<none>", "1.1.1.1", "<unknown>", "<unknown>", "foo://1.2.3"]),
+    ("ContainerRuntimeVersion/foo2", "foo2", {"nodeInfo": {}, "addresses": _EXT_1},
+     ["<none>", "1.1.1.1", "<unknown>", "<unknown>", "<unknown>"]),
+    ("ExternalIP/foo2", "foo2", {"addresses": _INT_1},
+     ["1.1.1.1", "<none>", "<unknown>", "<unknown>", "<unknown>"]),
+    ("ExternalIP/foo3", "foo3", {"addresses": [
+        {"type": "ExternalIP", "address": "2.2.2.2"}, {"type": "InternalIP", "address": "3.3.3.3"},
+        {"type": "ExternalIP", "address": "4.4.4.4"}]},
+     ["3.3.3.3", "2.2.2.2", "<unknown>", "<unknown>", "<unknown>"]),
+    ("InternalIP/foo3", "foo3", {"addresses": [
+        {"type": "InternalIP", "address": "2.2.2.2"}, {"type": "ExternalIP", "address": "3.3.3.3"},
+        {"type": "InternalIP", "address": "4.4.4.4"}]},
+     ["2.2.2.2", "3.3.3.3", "<unknown>", "<unknown>", "<unknown>"]),
+]
+
+
+@pytest.mark.parametrize("case,name,status,wide", PRINT_NODE_WIDE,
+                         ids=[c[0] for c in PRINT_NODE_WIDE])
+def test_print_node_wide(case, name, status, wide):
+    row = _row("Node", {"metadata": {"name": name}, "status": status})
+    assert row == [name, "Unknown", "<none>", "<unknown>", "", *wide]
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", ""])
+def test_print_node_name(name):
+    assert _row("Node", {"metadata": {"name": name}, "status": {}})[:5] == \
+        [name, "Unknown", "<none>", "<unknown>", ""]
+
+
+def test_rollout_history_revision_shows_the_change_cause_of_a_deployment():
+    # history.go DeploymentHistoryViewer.ViewHistory: the RS's change-cause becomes a template
+    # annotation (reported by the deployment-docs helper)
+    rs = {"metadata": {"name": "web-1", "annotations": {
+        "deployment.kubernetes.io/revision": "2", "kubernetes.io/change-cause": "image 1.16"}},
+        "spec": {"template": {"metadata": {"labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}}
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}
+    text = rollout_history(dep, [rs], revision=2)
+    assert "  Labels:\tapp=web\n  Annotations:\tkubernetes.io/change-cause: image 1.16\n" in text

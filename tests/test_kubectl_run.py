@@ -638,12 +638,14 @@ def test_describe_configmap_and_generic(cluster):
                     "data": {"mode": "fast"}})
     assert k(cluster, "describe cm cfg").stdout == (
         "Name:         cfg\nNamespace:    default\nLabels:       <none>\n"
-        "Annotations:  <none>\n\nData\n====\nmode:\n----\nfast\n\nBinaryData\n====\n\n"
+        # kubectl >= 1.31 writes a blank line after each value (k/k PR #123597)
+        "Annotations:  <none>\n\nData\n====\nmode:\n----\nfast\n\n\nBinaryData\n====\n\n"
         "Events:  <none>\n")
-    ns = k(cluster, "describe namespace default").stdout
-    assert ns.startswith("Name:         default\n")
-    # aligned by the describer's tabwriter with the block of fields just above it
-    assert ns.endswith("  Phase:  Active\nEvents:   <none>\n")
+    # NamespaceDescriber: no Events section, quota and limit range summaries
+    assert k(cluster, "describe namespace default").stdout == (
+        "Name:         default\nLabels:       kubernetes.io/metadata.name=default\n"
+        "Annotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\n"
+        "No LimitRange resource.\n")
 
 
 def test_describe_secret_has_no_events(cluster):
@@ -679,3 +681,81 @@ def test_invalid_error_text():
     two = invalid("Pod", "", "p", ["spec.a: Required value", "spec.b: Required value"])
     assert api_error_text(two) == ('The Pod "p" is invalid: \n* spec.a: Required value\n'
                                    '* spec.b: Required value')
+
+
+# -- describers added in the kubectl audit (describe.go; texts checked against the source) -----
+
+
+def _storage_cluster() -> Cluster:
+    c = Cluster(nodes=1)
+    c.create({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "pv1"},
+              "spec": {"capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"],
+                       "hostPath": {"path": "/data"}, "storageClassName": "manual"}})
+    c.create({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+              "metadata": {"name": "data", "namespace": "default"},
+              "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "manual",
+                       "resources": {"requests": {"storage": "1Gi"}}}})
+    c.settle()
+    return c
+
+
+def test_describe_pvc_and_pv():
+    c = _storage_cluster()
+    pvc = k(c, "describe pvc data").stdout
+    # printPersistentVolumeClaim order: class, status, volume, labels, annotations,
+    # finalizers, capacity, modes, volume mode; then Used By
+    keys = [line.split(":")[0] for line in pvc.splitlines() if line and line[0] != " "]
+    assert keys == ["Name", "Namespace", "StorageClass", "Status", "Volume", "Labels",
+                    "Annotations", "Finalizers", "Capacity", "Access Modes", "VolumeMode",
+                    "Used By", "Events"]
+    assert "Capacity:      1Gi\nAccess Modes:  RWO\n" in pvc
+    pv = k(c, "describe pv pv1").stdout
+    assert "Claim:           default/data\nReclaim Policy:  Retain\n" in pv
+    assert "Node Affinity:   <none>\nMessage:         \nSource:\n" in pv
+    assert "    Type:          HostPath (bare host directory volume)\n" \
+           "    Path:          /data\n    HostPathType:  \n" not in pv  # <none> for no type
+    assert "    HostPathType:  <none>\nEvents:            <none>\n" in pv
+
+
+def test_describe_service_lists_ready_endpoints_per_port(cluster):
+    cluster.create({"apiVersion": "v1", "kind": "Service",
+                    "metadata": {"name": "web", "namespace": "default"},
+                    "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+    cluster.settle()
+    cluster.advance("10s")
+    text = k(cluster, "describe svc web").stdout
+    keys = [line.split(":")[0] for line in text.splitlines()]
+    assert keys == ["Name", "Namespace", "Labels", "Annotations", "Selector", "Type",
+                    "IP Family Policy", "IP Families", "IP", "IPs", "Port", "TargetPort",
+                    "Endpoints", "Session Affinity", "Internal Traffic Policy", "Events"]
+    assert "Port:                     <unset>  80/TCP\nTargetPort:               80/TCP\n" in text
+
+
+def test_describe_service_account_marks_missing_secrets(cluster):
+    cluster.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                    "metadata": {"name": "bot", "namespace": "default"},
+                    "imagePullSecrets": [{"name": "regcred"}]})
+    text = k(cluster, "describe sa bot").stdout
+    assert "Image pull secrets:  regcred (not found)\nMountable secrets:   <none>\n" \
+           "Tokens:              <none>\nEvents:              <none>\n" in text
+
+
+def test_describe_deployment_lists_scaled_down_old_replicasets(cluster):
+    # describeDeployment gets GetAllReplicaSetsInChunks' allOldRSs, 0-replica ones included
+    cluster.advance("30s")
+    k(cluster, "set image deployment/web web=nginx:1.25")
+    cluster.advance("2m")
+    text = k(cluster, "describe deployment web").stdout
+    old = [line for line in text.splitlines() if line.startswith("OldReplicaSets:")]
+    assert len(old) == 1 and old[0].endswith("(0/0 replicas created)")
+
+
+def test_describe_node_sorts_taints_and_shows_the_lease(cluster):
+    node = cluster.get("Node", "node-1")
+    cluster.update({**node, "spec": {**node["spec"], "taints": [
+        {"key": "b", "effect": "NoSchedule"}, {"key": "a", "value": "1", "effect": "NoExecute"}]}})
+    cluster.settle()
+    text = k(cluster, "describe node node-1").stdout
+    # printTaintsMultilineWithIndent sorts by "effect,key"
+    assert "Taints:             a=1:NoExecute\n                    b:NoSchedule\n" in text
+    assert "Lease:\n  HolderIdentity:  node-1\n  AcquireTime:     <unset>\n" in text

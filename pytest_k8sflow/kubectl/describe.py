@@ -29,10 +29,19 @@ from pytest_k8sflow.kubectl.printers import (
     _labels_multiline,
     _PrefixWriter,
     _tolerations_multiline,
+    describe_devices,
     describe_pod_template,
+    describe_seccomp,
     not_found,
 )
-from pytest_k8sflow.kubectl.tables.common import format_labels, get, selector_string
+from pytest_k8sflow.kubectl.tables.common import (
+    access_modes,
+    format_label_selector,
+    format_labels,
+    get,
+    selector_string,
+)
+from pytest_k8sflow.kubectl.tables.core import node_roles
 from pytest_k8sflow.kubectl.tabwriter import format_columns
 
 if TYPE_CHECKING:
@@ -98,7 +107,7 @@ def describe_object(cluster: Cluster, obj: Mapping, *, show_events: bool = True)
     describer = _DESCRIBERS.get(kind, _describe_generic)
     w = _PrefixWriter()
     describer(cluster, obj, w)
-    events = events_for(cluster, obj) if show_events and kind not in ("Secret",) else None
+    events = events_for(cluster, obj) if show_events and kind not in _NO_EVENTS else None
     if events is not None and not events:
         # DescribeEvents writes "Events:\t<none>" through the describer's own tabwriter, so
         # it lines up with the fields above it.
@@ -121,8 +130,12 @@ def events_for(cluster: Cluster, obj: Mapping) -> list[dict]:
     found = []
     for event in cluster.store.list("Event", None):
         ref = event.get("involvedObject") or {}
-        if ref.get("name") != meta["name"] or (ref.get("uid") or meta.get("uid")) != \
-                meta.get("uid"):
+        if ref.get("name") != meta["name"]:
+            continue
+        # NodeDescriber also searches with uid = the node's name (kubelet events use it)
+        uids = (meta.get("uid"), meta["name"]) if obj.get("kind") == "Node" else \
+            (meta.get("uid"),)
+        if (ref.get("uid") or meta.get("uid")) not in uids:
             continue
         if (ref.get("namespace") or "") != (meta.get("namespace") or "") and \
                 (event["metadata"].get("namespace") or "default") != ns:
@@ -296,6 +309,7 @@ def _describe_pod_containers(w: _PrefixWriter, pod: Mapping, label: str, contain
         w.write(2, f"Ports:\t{ports}\n" if "," in ports else f"Port:\t{ports or '<none>'}\n")
         w.write(2, f"Host Ports:\t{host_ports}\n" if "," in host_ports
                 else f"Host Port:\t{host_ports or '<none>'}\n")
+        describe_seccomp(w, c)
         for title, key in (("Command", "command"), ("Args", "args")):
             if c.get(key):
                 w.write(2, f"{title}:\n")
@@ -309,13 +323,7 @@ def _describe_pod_containers(w: _PrefixWriter, pod: Mapping, label: str, contain
                 _describe_state(w, "Last State", last)
             w.write(2, f"Ready:\t{'True' if status.get('ready') else 'False'}\n")
             w.write(2, f"Restart Count:\t{int(status.get('restartCount') or 0)}\n")
-        resources = c.get("resources") or {}
-        for title in ("limits", "requests"):
-            values = resources.get(title) or {}
-            if values:
-                w.write(2, f"{title.capitalize()}:\n")
-            for name in sorted(values):
-                w.write(3, f"{name}:\t{canonical_quantity(values[name])}\n")
+        _describe_resources(w, c.get("resources") or {}, 2)
         for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"),
                            ("Startup", "startupProbe")):
             if c.get(key) is not None:
@@ -346,6 +354,7 @@ def _describe_pod_containers(w: _PrefixWriter, pod: Mapping, label: str, contain
             if m.get("subPath"):
                 flags.append(f'path="{m["subPath"]}"')
             w.write(3, f"{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
+        describe_devices(w, c)
 
 
 def _describe_pod(cluster: Cluster, pod: Mapping, w: _PrefixWriter) -> None:
@@ -378,6 +387,11 @@ def _describe_pod(cluster: Cluster, pod: Mapping, w: _PrefixWriter) -> None:
         w.write(0, f"Reason:\t{status['reason']}\n")
     if status.get("message"):
         w.write(0, f"Message:\t{status['message']}\n")
+    seccomp = get(spec, "securityContext", "seccompProfile")
+    if seccomp is not None:
+        w.write(0, f"SeccompProfile:\t{seccomp.get('type', '')}\n")
+        if seccomp.get("type") == "Localhost":
+            w.write(0, f"LocalhostProfile:\t{seccomp.get('localhostProfile', '')}\n")
     w.write(0, f"IP:\t{status.get('podIP', '')}\n")
     ips = status.get("podIPs") or []
     if not ips:
@@ -391,6 +405,10 @@ def _describe_pod(cluster: Cluster, pod: Mapping, w: _PrefixWriter) -> None:
         w.write(0, f"Controlled By:\t{controller}\n")
     if status.get("nominatedNodeName"):
         w.write(0, f"NominatedNodeName:\t{status['nominatedNodeName']}\n")
+    if spec.get("resources") is not None:
+        # pod-level resources (describeResources at level 1)
+        w.write(0, "Resources:\n")
+        _describe_resources(w, spec["resources"], 1)
     if spec.get("initContainers"):
         _describe_pod_containers(w, pod, "Init Containers", spec["initContainers"],
                                  status.get("initContainerStatuses"))
@@ -413,6 +431,32 @@ def _describe_pod(cluster: Cluster, pod: Mapping, w: _PrefixWriter) -> None:
     w.write(0, f"QoS Class:\t{status.get('qosClass') or qos_class(dict(pod))}\n")
     _labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"))
     _tolerations_multiline(w, "Tolerations", spec.get("tolerations"))
+    _topology_spread(w, spec.get("topologySpreadConstraints"))
+
+
+def _describe_resources(w: _PrefixWriter, resources: Mapping, level: int) -> None:
+    """describe.go describeResources: Limits then Requests, names sorted."""
+    for title in ("limits", "requests"):
+        values = resources.get(title) or {}
+        if values:
+            w.write(level, f"{title.capitalize()}:\n")
+        for name in sorted(values):
+            w.write(level + 1, f"{name}:\t{canonical_quantity(values[name])}\n")
+
+
+def _topology_spread(w: _PrefixWriter, constraints: list | None) -> None:
+    """describe.go describeTopologySpreadConstraints (pod level, no indent), sorted by key."""
+    if not constraints:
+        return
+    w.write(0, "Topology Spread Constraints:\t")
+    for i, c in enumerate(sorted(constraints, key=lambda c: c.get("topologyKey", ""))):
+        if i:
+            w.write(0, "\t")
+        text = (f"{c.get('topologyKey')}:{c.get('whenUnsatisfiable')} when max skew "
+                f"{c.get('maxSkew')} is exceeded")
+        if c.get("labelSelector") is not None:
+            text += f" for selector {format_label_selector(c['labelSelector'])}"
+        w.write(0, text + "\n")
 
 
 # -- workloads --------------------------------------------------------------------------------
@@ -456,9 +500,12 @@ def _describe_deployment(cluster: Cluster, d: Mapping, w: _PrefixWriter) -> None
                                  rs["metadata"]["name"]))
     new = next((rs for rs in rss if equal_ignore_hash(get(rs, "spec", "template"),
                                                       spec.get("template"))), None)
-    old = [rs for rs in rss if rs is not new and get(rs, "spec", "replicas", default=0) != 0]
-    w.write(0, f"OldReplicaSets:\t{_replicasets_by_labels(old)}\n")
-    w.write(0, f"NewReplicaSet:\t{_replicasets_by_labels([new] if new else [])}\n")
+    # describe passes GetAllReplicaSetsInChunks' *all* old ReplicaSets (scaled-down ones too),
+    # in creation order; the two lines appear only when there is any ReplicaSet
+    old = [rs for rs in rss if rs is not new]
+    if old or new is not None:
+        w.write(0, f"OldReplicaSets:\t{_replicasets_by_labels(old)}\n")
+        w.write(0, f"NewReplicaSet:\t{_replicasets_by_labels([new] if new else [])}\n")
 
 
 def _describe_replicaset(cluster: Cluster, rs: Mapping, w: _PrefixWriter) -> None:
@@ -609,6 +656,8 @@ def _describe_configmap(cluster: Cluster, cm: Mapping, w: _PrefixWriter) -> None
     for key in sorted(data):
         w.write(0, f"{key}:\n----\n")
         w.write(0, f"{data[key]}\n")
+        # a blank line after each value since kubectl 1.31 (k/k PR #123597)
+        w.write(0, "\n")
     w.write(0, "\nBinaryData\n====\n")
     binary = cm.get("binaryData") or {}
     for key in sorted(binary):
@@ -635,24 +684,34 @@ def _describe_secret(cluster: Cluster, secret: Mapping, w: _PrefixWriter) -> Non
 
 
 def _describe_serviceaccount(cluster: Cluster, sa: Mapping, w: _PrefixWriter) -> None:
+    """ServiceAccountDescriber: the three secret lists under headers padded to one width
+    (sorted by header), tokens are service-account-token Secrets whose annotations name this
+    account and its uid, and referenced Secrets that do not exist get ``(not found)``."""
     _header(w, sa)
     _labels_annotations(w, sa)
-
-    def names(title: str, items: list) -> None:
-        w.write(0, f"{title}:\t")
-        if not items:
-            w.write(0, "<none>\n")
-            return
-        w.write(0, "\n\t".join(items) + "\n")
-
-    names("Image pull secrets", [s.get("name", "") for s in sa.get("imagePullSecrets") or []])
-    names("Mountable secrets", [s.get("name", "") for s in sa.get("secrets") or []])
-    ns = sa["metadata"].get("namespace") or ""
-    tokens = [s["metadata"]["name"] for s in cluster.store.list("Secret", ns)
-              if s.get("type") == "kubernetes.io/service-account-token"
-              and (s["metadata"].get("annotations") or {}).get(
-                  "kubernetes.io/service-account.name") == sa["metadata"]["name"]]
-    names("Tokens", tokens)
+    meta = sa["metadata"]
+    secrets = cluster.store.list("Secret", meta.get("namespace") or "")
+    existing = {s["metadata"]["name"] for s in secrets}
+    tokens = []
+    for s in secrets:
+        annotations = s["metadata"].get("annotations") or {}
+        if s.get("type") == "kubernetes.io/service-account-token" and \
+                annotations.get("kubernetes.io/service-account.name") == meta["name"] and \
+                annotations.get("kubernetes.io/service-account.uid") == meta.get("uid"):
+            tokens.append(s["metadata"]["name"])
+    pull = [s.get("name", "") for s in sa.get("imagePullSecrets") or []]
+    mount = [s.get("name", "") for s in sa.get("secrets") or []]
+    missing = {n for n in pull + mount if n not in existing}
+    empty = " " * 19
+    for header, names in (("Image pull secrets:", pull), ("Mountable secrets: ", mount),
+                          ("Tokens:            ", tokens)):
+        if not names:
+            w.write(0, f"{header}\t<none>\n")
+            continue
+        prefix = header
+        for name in names:
+            w.write(0, f"{prefix}\t{name}{' (not found)' if name in missing else ''}\n")
+            prefix = empty
 
 
 # -- Node -------------------------------------------------------------------------------------
@@ -662,12 +721,12 @@ def _describe_node(cluster: Cluster, node: Mapping, w: _PrefixWriter) -> None:
     """NodeDescriber, without the pod resource totals' percentages' rounding subtleties."""
     meta, spec, status = node["metadata"], node.get("spec") or {}, node.get("status") or {}
     w.write(0, f"Name:\t{meta['name']}\n")
-    roles = sorted(k.split("/", 1)[1] for k in meta.get("labels") or {}
-                   if k.startswith("node-role.kubernetes.io/"))
-    w.write(0, f"Roles:\t{','.join(roles) or '<none>'}\n")
+    w.write(0, f"Roles:\t{','.join(node_roles(node)) or '<none>'}\n")
     _labels_annotations(w, node)
     w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
-    taints = spec.get("taints") or []
+    # printTaintsMultilineWithIndent: sorted by "effect,key"; Taint.ToString
+    taints = sorted(spec.get("taints") or [],
+                    key=lambda t: f"{t.get('effect', '')},{t.get('key', '')}")
     if not taints:
         w.write(0, "Taints:\t<none>\n")
     else:
@@ -676,6 +735,7 @@ def _describe_node(cluster: Cluster, node: Mapping, w: _PrefixWriter) -> None:
                 f":{t.get('effect', '')}"
             w.write(0, ("Taints:\t" if i == 0 else "\t") + text + "\n")
     w.write(0, f"Unschedulable:\t{'true' if spec.get('unschedulable') else 'false'}\n")
+    _describe_node_lease(cluster, node, w)
     conditions = status.get("conditions") or []
     if conditions:
         w.write(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\t"
@@ -708,11 +768,15 @@ def _describe_node(cluster: Cluster, node: Mapping, w: _PrefixWriter) -> None:
         w.write(1, f"{title}:\t{info.get(key, '')}\n")
     if spec.get("podCIDR"):
         w.write(0, f"PodCIDR:\t{spec['podCIDR']}\n")
-        w.write(0, f"PodCIDRs:\t{','.join(spec.get('podCIDRs') or [spec['podCIDR']])}\n")
+    if spec.get("podCIDRs"):
+        w.write(0, f"PodCIDRs:\t{','.join(spec['podCIDRs'])}\n")
+    if spec.get("providerID"):
+        w.write(0, f"ProviderID:\t{spec['providerID']}\n")
     pods = [p for p in cluster.store.list("Pod", None)
             if get(p, "spec", "nodeName") == meta["name"]
             and get(p, "status", "phase") not in ("Succeeded", "Failed")]
-    allocatable = status.get("allocatable") or {}
+    # describeNodeResource: allocatable, or the capacity when allocatable is empty
+    allocatable = status.get("allocatable") or status.get("capacity") or {}
     w.write(0, f"Non-terminated Pods:\t({len(pods)} in total)\n")
     w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\t"
                "Age\n")
@@ -738,10 +802,50 @@ def _describe_node(cluster: Cluster, node: Mapping, w: _PrefixWriter) -> None:
     w.write(1, "--------\t--------\t------\n")
     summed_r = {k[2:]: _sum(v) for k, v in totals.items() if k.startswith("r:")}
     summed_l = {k[2:]: _sum(v) for k, v in totals.items() if k.startswith("l:")}
-    extra = sorted(k for k in allocatable if k.startswith("hugepages-"))
-    for name in ("cpu", "memory", "ephemeral-storage", *extra):
+    huge = sorted(k for k in allocatable if k.startswith("hugepages-"))
+    for name in ("cpu", "memory", "ephemeral-storage", *huge):
         w.write(1, f"{name}\t{_amount_pct(summed_r, allocatable, name)}\t"
                    f"{_amount_pct(summed_l, allocatable, name)}\n")
+    # extended resources (not standard container resources, not pods): no percentages
+    standard = ("cpu", "memory", "ephemeral-storage", "storage", "pods")
+    extended = sorted(k for k in allocatable if k not in standard
+                      and not k.startswith("hugepages-") and not k.startswith("requests.")
+                      and not k.startswith("limits."))
+    for name in extended:
+        w.write(1, f"{name}\t{_amount(summed_r, name)}\t{_amount(summed_l, name)}\n")
+
+
+def _amount(amounts: Mapping, name: str) -> str:
+    from fractions import Fraction
+
+    from pytest_k8sflow.engine.quantity import canonical_string
+
+    amount, fmt = amounts.get(name, (Fraction(0), "DecimalSI"))
+    return canonical_string(Fraction(amount), fmt) if amount else "0"
+
+
+def _describe_node_lease(cluster: Cluster, node: Mapping, w: _PrefixWriter) -> None:
+    """describeNodeLease: the node's Lease in kube-node-lease. The simulator keeps no Lease
+    objects unless a scenario creates one; a kubelet's lease is then synthesized: holder = the
+    node, no acquire time, renewed every 10 s since the node registered (simplified: a real
+    kubelet's renewals jitter)."""
+    name = node["metadata"]["name"]
+    lease = cluster.store.get("Lease", "kube-node-lease", name) \
+        if BY_KIND.get("Lease") is not None else None
+    w.write(0, "Lease:\n")
+    if lease is not None:
+        lspec = lease.get("spec") or {}
+        holder = lspec.get("holderIdentity") or "<unset>"
+        acquire = rfc1123z(lspec["acquireTime"]) if lspec.get("acquireTime") else "<unset>"
+        renew = rfc1123z(lspec["renewTime"]) if lspec.get("renewTime") else "<unset>"
+    else:
+        created = time_ms(node["metadata"].get("creationTimestamp")) or 0
+        now = cluster.clock.now_ms
+        holder, acquire = name, "<unset>"
+        renew = rfc1123z(created + max(0, now - created) // 10_000 * 10_000)
+    w.write(1, f"HolderIdentity:\t{holder}\n")
+    w.write(1, f"AcquireTime:\t{acquire}\n")
+    w.write(1, f"RenewTime:\t{renew}\n")
 
 
 def _pod_requests_and_limits(pod: Mapping) -> tuple[dict, dict]:
@@ -843,6 +947,415 @@ def _describe_generic(cluster: Cluster, obj: Mapping, w: _PrefixWriter) -> None:
                                   ".metadata.annotations"))
 
 
+# describers that never print an Events section (describeSecret, describeNamespace,
+# describeLimitRange, describeQuota, the RBAC and NetworkPolicy describers)
+_NO_EVENTS = ("Secret", "Namespace", "LimitRange", "ResourceQuota", "NetworkPolicy", "Role",
+              "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+
+
+# -- Service, Endpoints, EndpointSlice --------------------------------------------------------
+
+
+def _format_endpoint_slices(slices: list[Mapping], port_name: str) -> str:
+    """describe.go formatEndpointSlices for one service port name: ready endpoints'
+    ``ip:port`` (first address), at most 3 then ``+ N more...``; ``<none>`` without slices,
+    an empty string when no endpoint is ready."""
+    if not slices:
+        return "<none>"
+    shown: list[str] = []
+    count = 0
+    more = False
+    for eps in slices:
+        endpoints = eps.get("endpoints") or []
+        ports = eps.get("ports") or []
+        if not ports:
+            for ep in endpoints:
+                if len(shown) == 3:
+                    more = True
+                if get(ep, "conditions", "ready") is False:
+                    continue
+                if not more:
+                    shown.append((ep.get("addresses") or [""])[0])
+                count += 1
+            continue
+        for port in ports:
+            if (port.get("name") or "") != port_name:
+                continue
+            for ep in endpoints:
+                if len(shown) == 3:
+                    more = True
+                if get(ep, "conditions", "ready") is False:
+                    continue
+                if not more:
+                    ip = (ep.get("addresses") or [""])[0]
+                    host = f"[{ip}]" if ":" in ip else ip
+                    shown.append(f"{host}:{port.get('port')}")
+                count += 1
+    text = ",".join(shown)
+    return f"{text} + {count - 3} more..." if more else text
+
+
+def _describe_service(cluster: Cluster, svc: Mapping, w: _PrefixWriter) -> None:
+    """ServiceDescriber (describeService); endpoints from the EndpointSlices labelled
+    ``kubernetes.io/service-name``, in list order."""
+    spec = svc.get("spec") or {}
+    meta = svc["metadata"]
+    _header(w, svc)
+    _labels_annotations(w, svc)
+    w.write(0, f"Selector:\t{format_labels(spec.get('selector'))}\n")
+    w.write(0, f"Type:\t{spec.get('type', '')}\n")
+    if spec.get("ipFamilyPolicy"):
+        w.write(0, f"IP Family Policy:\t{spec['ipFamilyPolicy']}\n")
+    w.write(0, f"IP Families:\t{','.join(spec.get('ipFamilies') or []) or '<none>'}\n")
+    w.write(0, f"IP:\t{spec.get('clusterIP', '')}\n")
+    w.write(0, f"IPs:\t{','.join(spec.get('clusterIPs') or []) or '<none>'}\n")
+    if spec.get("externalIPs"):
+        w.write(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
+    if spec.get("loadBalancerIP"):
+        w.write(0, f"Desired LoadBalancer IP:\t{spec['loadBalancerIP']}\n")
+    if spec.get("externalName"):
+        w.write(0, f"External Name:\t{spec['externalName']}\n")
+    ingress = get(svc, "status", "loadBalancer", "ingress", default=[])
+    if ingress:
+        parts = []
+        for ing in ingress:
+            if ing.get("ip"):
+                parts.append(ing["ip"] + (f" ({ing['ipMode']})" if ing.get("ipMode") else ""))
+            else:
+                parts.append(ing.get("hostname", ""))
+        w.write(0, f"LoadBalancer Ingress:\t{', '.join(parts)}\n")
+    slices = [e for e in cluster.store.list("EndpointSlice", meta.get("namespace") or "")
+              if (e["metadata"].get("labels") or {}).get("kubernetes.io/service-name")
+              == meta["name"]]
+    for port in spec.get("ports") or []:
+        name = port.get("name") or "<unset>"
+        proto = port.get("protocol", "TCP")
+        w.write(0, f"Port:\t{name}\t{port.get('port')}/{proto}\n")
+        target = port.get("targetPort", port.get("port"))
+        w.write(0, f"TargetPort:\t{target}/{proto}\n")
+        if port.get("nodePort"):
+            w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{proto}\n")
+        w.write(0, f"Endpoints:\t{_format_endpoint_slices(slices, port.get('name') or '')}\n")
+    w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', '')}\n")
+    if spec.get("externalTrafficPolicy"):
+        w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
+    if spec.get("internalTrafficPolicy"):
+        w.write(0, f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
+    if spec.get("healthCheckNodePort"):
+        w.write(0, f"HealthCheck NodePort:\t{spec['healthCheckNodePort']}\n")
+    if spec.get("loadBalancerSourceRanges"):
+        w.write(0, f"LoadBalancer Source Ranges:\t{','.join(spec['loadBalancerSourceRanges'])}"
+                   "\n")
+    if spec.get("trafficDistribution"):
+        w.write(0, f"Traffic Distribution:\t{spec['trafficDistribution']}\n")
+
+
+def _describe_endpoints(cluster: Cluster, ep: Mapping, w: _PrefixWriter) -> None:
+    """describeEndpoints: one block per subset, each followed by a blank line."""
+    _header(w, ep)
+    _labels_annotations(w, ep)
+    w.write(0, "Subsets:\n")
+    for subset in ep.get("subsets") or []:
+        ready = ",".join(a.get("ip", "") for a in subset.get("addresses") or [])
+        w.write(1, f"Addresses:\t{ready or '<none>'}\n")
+        not_ready = ",".join(a.get("ip", "") for a in subset.get("notReadyAddresses") or [])
+        w.write(1, f"NotReadyAddresses:\t{not_ready or '<none>'}\n")
+        if subset.get("ports"):
+            w.write(1, "Ports:\n")
+            w.write(2, "Name\tPort\tProtocol\n")
+            w.write(2, "----\t----\t--------\n")
+            for port in subset["ports"]:
+                w.write(2, f"{port.get('name') or '<unset>'}\t{port.get('port')}\t"
+                           f"{port.get('protocol', 'TCP')}\n")
+        w.write(0, "\n")
+
+
+def _describe_endpointslice(cluster: Cluster, eps: Mapping, w: _PrefixWriter) -> None:
+    """describeEndpointSliceV1."""
+    _header(w, eps)
+    _labels_annotations(w, eps)
+    w.write(0, f"AddressType:\t{eps.get('addressType', '')}\n")
+    ports = eps.get("ports") or []
+    if not ports:
+        w.write(0, "Ports: <unset>\n")
+    else:
+        w.write(0, "Ports:\n")
+        w.write(1, "Name\tPort\tProtocol\n")
+        w.write(1, "----\t----\t--------\n")
+        for port in ports:
+            num = port.get("port")
+            w.write(1, f"{port.get('name') or '<unset>'}\t"
+                       f"{'<unset>' if num is None else num}\t{port.get('protocol', 'TCP')}\n")
+    endpoints = eps.get("endpoints") or []
+    if not endpoints:
+        w.write(0, "Endpoints: <none>\n")
+        return
+    w.write(0, "Endpoints:\n")
+    for ep in endpoints:
+        w.write(1, f"- Addresses:\t{', '.join(ep.get('addresses') or []) or '<none>'}\n")
+        w.write(2, "Conditions:\n")
+        ready = get(ep, "conditions", "ready")
+        w.write(3, f"Ready:\t{'<unset>' if ready is None else str(ready).lower()}\n")
+        w.write(2, f"Hostname:\t{ep.get('hostname', '<unset>')}\n")
+        if ep.get("targetRef") is not None:
+            w.write(2, f"TargetRef:\t{ep['targetRef'].get('kind', '')}/"
+                       f"{ep['targetRef'].get('name', '')}\n")
+        w.write(2, f"NodeName:\t{ep.get('nodeName', '<unset>')}\n")
+        w.write(2, f"Zone:\t{ep.get('zone', '<unset>')}\n")
+
+
+# -- storage ----------------------------------------------------------------------------------
+
+
+def _go_string_list(items: list | None) -> str:
+    """fmt's %v of a []string: ``[a b]``."""
+    return "[" + " ".join(items or []) + "]"
+
+
+def _claim_class(obj: Mapping) -> str:
+    beta = (obj["metadata"].get("annotations") or {}).get(
+        "volume.beta.kubernetes.io/storage-class")
+    return beta if beta is not None else get(obj, "spec", "storageClassName", default="")
+
+
+def _describe_pvc(cluster: Cluster, pvc: Mapping, w: _PrefixWriter) -> None:
+    """describePersistentVolumeClaim (printPersistentVolumeClaim with isFullPVC, Used By,
+    Conditions)."""
+    meta, spec, status = pvc["metadata"], pvc.get("spec") or {}, pvc.get("status") or {}
+    _header(w, pvc)
+    w.write(0, f"StorageClass:\t{_claim_class(pvc)}\n")
+    if meta.get("deletionTimestamp"):
+        since = translate_timestamp_since(meta["deletionTimestamp"], cluster.clock.now_ms)
+        w.write(0, f"Status:\tTerminating (lasts {since})\n")
+    else:
+        w.write(0, f"Status:\t{status.get('phase', '')}\n")
+    w.write(0, f"Volume:\t{spec.get('volumeName', '')}\n")
+    _labels_annotations(w, pvc)
+    w.write(0, f"Finalizers:\t{_go_string_list(meta.get('finalizers'))}\n")
+    capacity = modes = ""
+    if spec.get("volumeName"):
+        modes = access_modes(status.get("accessModes"))
+        storage = get(status, "capacity", "storage")
+        capacity = canonical_quantity(storage) if storage is not None else "0"
+    w.write(0, f"Capacity:\t{capacity}\n")
+    w.write(0, f"Access Modes:\t{modes}\n")
+    if spec.get("volumeMode"):
+        w.write(0, f"VolumeMode:\t{spec['volumeMode']}\n")
+    source = spec.get("dataSource")
+    if source is not None:
+        w.write(0, "DataSource:\n")
+        if source.get("apiGroup") is not None:
+            w.write(1, f"APIGroup:\t{source['apiGroup']}\n")
+        w.write(1, f"Kind:\t{source.get('kind', '')}\n")
+        w.write(1, f"Name:\t{source.get('name', '')}\n")
+    # getPodsForPVC: pods with a volume naming the claim, then owner pods not yet listed
+    pods = cluster.store.list("Pod", meta.get("namespace") or "")
+    users = [p["metadata"]["name"] for p in pods
+             for v in get(p, "spec", "volumes", default=[])
+             if get(v, "persistentVolumeClaim", "claimName") == meta["name"]]
+    for ref in meta.get("ownerReferences") or []:
+        if ref.get("kind") != "Pod":
+            continue
+        for p in pods:
+            if p["metadata"].get("uid") == ref.get("uid") and \
+                    p["metadata"]["name"] not in users:
+                users.append(p["metadata"]["name"])
+    w.write(0, "Used By:\t")
+    if not users:
+        w.line("<none>")
+    for i, name in enumerate(sorted(users)):
+        w.write(0, ("\t" if i else "") + name + "\n")
+    conditions = status.get("conditions") or []
+    if conditions:
+        w.write(0, "Conditions:\n")
+        w.write(1, "Type\tStatus\tLastProbeTime\tLastTransitionTime\tReason\tMessage\n")
+        w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n")
+        for c in conditions:
+            w.write(1, f"{c.get('type')} \t{c.get('status')} \t{rfc1123z(c.get('lastProbeTime'))} "
+                       f"\t{rfc1123z(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t"
+                       f"{c.get('message', '')}\n")
+
+
+def _pv_source(w: _PrefixWriter, spec: Mapping) -> None:
+    if spec.get("hostPath") is not None:
+        hp = spec["hostPath"]
+        w.write(2, "Type:\tHostPath (bare host directory volume)\n"
+                   f"    Path:\t{hp.get('path', '')}\n"
+                   f"    HostPathType:\t{hp.get('type') or '<none>'}\n")
+    elif spec.get("nfs") is not None:
+        nfs = spec["nfs"]
+        w.write(2, "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n"
+                   f"    Server:\t{nfs.get('server', '')}\n"
+                   f"    Path:\t{nfs.get('path', '')}\n"
+                   f"    ReadOnly:\t{'true' if nfs.get('readOnly') else 'false'}\n")
+    elif spec.get("local") is not None:
+        w.write(2, "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n"
+                   f"    Path:\t{spec['local'].get('path', '')}\n")
+    elif spec.get("csi") is not None:
+        csi = spec["csi"]
+        w.write(2, "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
+                   f"    Driver:\t{csi.get('driver', '')}\n"
+                   f"    FSType:\t{csi.get('fsType', '')}\n"
+                   f"    VolumeHandle:\t{csi.get('volumeHandle', '')}\n"
+                   f"    ReadOnly:\t{'true' if csi.get('readOnly') else 'false'}\n")
+        attrs = csi.get("volumeAttributes") or {}
+        w.write(2, "VolumeAttributes:\t")
+        if not attrs:
+            w.line("<none>")
+        for i, key in enumerate(sorted(attrs)):
+            line = f"{key}={attrs[key]}"
+            line = line[:140] + "..." if len(line) > 140 else line
+            w.write(2 if i else 0, ("\t" if i else "") + line + "\n")
+    else:
+        w.write(1, "<unknown>\n")
+
+
+def _describe_pv(cluster: Cluster, pv: Mapping, w: _PrefixWriter) -> None:
+    """describePersistentVolume."""
+    meta, spec, status = pv["metadata"], pv.get("spec") or {}, pv.get("status") or {}
+    w.write(0, f"Name:\t{meta['name']}\n")
+    _labels_annotations(w, pv)
+    w.write(0, f"Finalizers:\t{_go_string_list(meta.get('finalizers'))}\n")
+    w.write(0, f"StorageClass:\t{_claim_class(pv)}\n")
+    if meta.get("deletionTimestamp"):
+        since = translate_timestamp_since(meta["deletionTimestamp"], cluster.clock.now_ms)
+        w.write(0, f"Status:\tTerminating (lasts {since})\n")
+    else:
+        w.write(0, f"Status:\t{status.get('phase', '')}\n")
+    ref = spec.get("claimRef")
+    claim = f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref is not None else ""
+    w.write(0, f"Claim:\t{claim}\n")
+    w.write(0, f"Reclaim Policy:\t{spec.get('persistentVolumeReclaimPolicy', '')}\n")
+    w.write(0, f"Access Modes:\t{access_modes(spec.get('accessModes'))}\n")
+    if spec.get("volumeMode"):
+        w.write(0, f"VolumeMode:\t{spec['volumeMode']}\n")
+    storage = get(spec, "capacity", "storage")
+    w.write(0, f"Capacity:\t{canonical_quantity(storage) if storage is not None else '0'}\n")
+    # printVolumeNodeAffinity
+    required = get(spec, "nodeAffinity", "required")
+    w.write(0, "Node Affinity:\t")
+    if required is None:
+        w.line("<none>")
+    else:
+        w.line("")
+        w.write(1, "Required Terms:\t")
+        terms = required.get("nodeSelectorTerms") or []
+        if not terms:
+            w.line("<none>")
+        else:
+            w.line("")
+            for i, term in enumerate(terms):
+                w.write(2, f"Term {i}:\t")
+                exprs = term.get("matchExpressions") or []
+                if not exprs:
+                    w.line("<none>")
+                for j, req in enumerate(exprs):
+                    if j:
+                        w.write(2, "\t")
+                    text = f"{req.get('key')} {str(req.get('operator', '')).lower()}"
+                    if req.get("values"):
+                        text += f" [{', '.join(req['values'])}]"
+                    w.write(0, text + "\n")
+    w.write(0, f"Message:\t{status.get('message', '')}\n")
+    w.write(0, "Source:\n")
+    _pv_source(w, spec)
+
+
+def _describe_storageclass(cluster: Cluster, sc: Mapping, w: _PrefixWriter) -> None:
+    """describeStorageClass: annotations and parameters on one line (labels.FormatLabels)."""
+    annotations = sc["metadata"].get("annotations") or {}
+    w.write(0, f"Name:\t{sc['metadata']['name']}\n")
+    default = "Yes" if "true" in (
+        annotations.get("storageclass.kubernetes.io/is-default-class"),
+        annotations.get("storageclass.beta.kubernetes.io/is-default-class")) else "No"
+    w.write(0, f"IsDefaultClass:\t{default}\n")
+    w.write(0, f"Annotations:\t{format_labels(annotations)}\n")
+    w.write(0, f"Provisioner:\t{sc.get('provisioner', '')}\n")
+    w.write(0, f"Parameters:\t{format_labels(sc.get('parameters'))}\n")
+    expand = sc.get("allowVolumeExpansion")
+    w.write(0, f"AllowVolumeExpansion:\t"
+               f"{'<unset>' if expand is None else ('True' if expand else 'False')}\n")
+    options = sc.get("mountOptions") or []
+    if not options:
+        w.write(0, "MountOptions:\t<none>\n")
+    else:
+        w.write(0, "MountOptions:\n")
+        for option in options:
+            w.write(1, f"{option}\n")
+    if sc.get("reclaimPolicy"):
+        w.write(0, f"ReclaimPolicy:\t{sc['reclaimPolicy']}\n")
+    if sc.get("volumeBindingMode"):
+        w.write(0, f"VolumeBindingMode:\t{sc['volumeBindingMode']}\n")
+    topologies = sc.get("allowedTopologies")
+    if topologies is not None:
+        w.write(0, "AllowedTopologies:\t")
+        if not topologies:
+            w.line("<none>")
+        else:
+            w.line("")
+            for i, term in enumerate(topologies):
+                w.write(1, f"Term {i}:\t")
+                reqs = term.get("matchLabelExpressions") or []
+                if not reqs:
+                    w.line("<none>")
+                for j, req in enumerate(reqs):
+                    if j:
+                        w.write(1, "\t")
+                    text = f"{req.get('key')} in"
+                    if req.get("values"):
+                        text += f" [{', '.join(req['values'])}]"
+                    w.write(0, text + "\n")
+
+
+def _describe_namespace(cluster: Cluster, ns: Mapping, w: _PrefixWriter) -> None:
+    """describeNamespace: status, conditions, then resource quotas and limit ranges."""
+    name = ns["metadata"]["name"]
+    w.write(0, f"Name:\t{name}\n")
+    _labels_annotations(w, ns)
+    w.write(0, f"Status:\t{get(ns, 'status', 'phase', default='')}\n")
+    conditions = get(ns, "status", "conditions", default=[])
+    if conditions:
+        w.write(0, "Conditions:\n")
+        w.write(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage\n")
+        w.write(1, "----\t------\t------------------\t------\t-------\n")
+        for c in conditions:
+            w.write(1, f"{c.get('type')}\t{c.get('status')}\t"
+                       f"{rfc1123z(c.get('lastTransitionTime'))}\t{c.get('reason', '')}\t"
+                       f"{c.get('message', '')}\n")
+    w.write(0, "\n")
+    quotas = cluster.store.list("ResourceQuota", name) if BY_KIND.get("ResourceQuota") else []
+    if not quotas:
+        w.write(0, "No resource quota.\n")
+    else:
+        w.write(0, "Resource Quotas\n")
+        for q in sorted(quotas, key=lambda q: q["metadata"]["name"]):
+            w.write(1, f"Name:\t{q['metadata']['name']}\n")
+            w.write(1, "Resource\tUsed\tHard\n")
+            w.write(1, "--------\t---\t---\n")
+            hard = get(q, "status", "hard", default={})
+            used = get(q, "status", "used", default={})
+            for resource in sorted(hard):
+                w.write(1, f"{resource}\t{canonical_quantity(used.get(resource, '0'))}\t"
+                           f"{canonical_quantity(hard[resource])}\n")
+    w.write(0, "\n")
+    limits = cluster.store.list("LimitRange", name) if BY_KIND.get("LimitRange") else []
+    if not limits:
+        w.write(0, "No LimitRange resource.\n")
+        return
+    w.write(0, "Resource Limits\n Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\t"
+               "Max Limit/Request Ratio\n")
+    w.write(0, " ----\t--------\t---\t---\t---------------\t-------------\t"
+               "-----------------------\n")
+    for lr in limits:
+        for item in get(lr, "spec", "limits", default=[]):
+            sections = ("min", "max", "defaultRequest", "default", "maxLimitRequestRatio")
+            names = sorted({k for sec in sections for k in (item.get(sec) or {})})
+            for resource in names:
+                cells = [canonical_quantity((item.get(sec) or {})[resource])
+                         if resource in (item.get(sec) or {}) else "-" for sec in sections]
+                w.write(0, f" {item.get('type', '')}\t{resource}\t" + "\t".join(cells) + "\n")
+
+
 _DESCRIBERS = {
     "Pod": _describe_pod,
     "Deployment": _describe_deployment,
@@ -855,4 +1368,11 @@ _DESCRIBERS = {
     "Secret": _describe_secret,
     "ServiceAccount": _describe_serviceaccount,
     "Node": _describe_node,
+    "Service": _describe_service,
+    "Endpoints": _describe_endpoints,
+    "EndpointSlice": _describe_endpointslice,
+    "PersistentVolumeClaim": _describe_pvc,
+    "PersistentVolume": _describe_pv,
+    "StorageClass": _describe_storageclass,
+    "Namespace": _describe_namespace,
 }

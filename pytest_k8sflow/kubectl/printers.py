@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from pytest_k8sflow.engine.resources import BY_KIND, ResourceType, group_of, resolve_resource
+from pytest_k8sflow.kubectl.humanize import canonical_quantity
 from pytest_k8sflow.kubectl.tables import (  # noqa: F401  (re-exported)
     no_resources_message,
     print_table,
@@ -239,7 +240,14 @@ def rollout_history(obj: Mapping, history: Sequence[Mapping], revision: int = 0)
     elif revision > 0:
         if revision not in templates:
             raise RolloutError("unable to find the specified revision")
-        info = describe_pod_template(templates[revision])
+        template = templates[revision]
+        if obj.get("kind") == "Deployment" and causes.get(revision):
+            # history.go DeploymentHistoryViewer.ViewHistory copies the ReplicaSet's
+            # change-cause into the template's annotations before describing it
+            meta = template.get("metadata") or {}
+            template = {**template, "metadata": {**meta, "annotations": {
+                **(meta.get("annotations") or {}), CHANGE_CAUSE: causes[revision]}}}
+        info = describe_pod_template(template)
     else:
         info = history_table(causes)
     with_revision = f"with revision #{revision}" if revision > 0 else ""
@@ -460,6 +468,7 @@ def _describe_containers(w: _PrefixWriter, label: str, containers: list, space: 
             w.write(2, f"Host Ports:\t{host_text}\n")
         else:
             w.write(2, f"Host Port:\t{host_text or '<none>'}\n")
+        describe_seccomp(w, c)
         if c.get("command"):
             w.write(2, "Command:\n")
             for part in c["command"]:
@@ -476,8 +485,6 @@ def _describe_containers(w: _PrefixWriter, label: str, containers: list, space: 
             if values:
                 w.write(2, f"{title.capitalize()}:\n")
             for name in sorted(values):
-                from pytest_k8sflow.kubectl.humanize import canonical_quantity
-
                 w.write(3, f"{name}:\t{canonical_quantity(values[name])}\n")
         for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"),
                            ("Startup", "startupProbe")):
@@ -507,7 +514,10 @@ def _describe_containers(w: _PrefixWriter, label: str, containers: list, space: 
                 w.write(3, f"{e.get('name')}:\t ({ref.get('apiVersion', '')}:"
                            f"{ref.get('fieldPath', '')})\n")
             elif vf.get("resourceFieldRef") is not None:
-                w.write(3, f"{e.get('name')}:\t ({vf['resourceFieldRef'].get('resource')})\n")
+                # describe.go describeContainerEnvVars: the value is computed from the
+                # container's own resources even in a template ("node allocatable" for an
+                # unset cpu/memory limit)
+                w.write(3, f"{e.get('name')}:\t{resource_field_value(c, vf['resourceFieldRef'])}\n")
             elif vf.get("secretKeyRef") is not None:
                 ref = vf["secretKeyRef"]
                 w.write(3, f"{e.get('name')}:\t<set to the key '{ref.get('key')}' in secret "
@@ -525,6 +535,42 @@ def _describe_containers(w: _PrefixWriter, label: str, containers: list, space: 
             if m.get("subPath"):
                 flags.append(f'path="{m["subPath"]}"')
             w.write(3, f"{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
+        describe_devices(w, c)
+
+
+def describe_seccomp(w: _PrefixWriter, container: Mapping) -> None:
+    """describe.go describeContainerBasicInfo: the container's seccomp profile, if set."""
+    profile = get(container, "securityContext", "seccompProfile")
+    if profile is None:
+        return
+    w.write(2, f"SeccompProfile:\t{profile.get('type', '')}\n")
+    if profile.get("type") == "Localhost":
+        w.write(3, f"LocalhostProfile:\t{profile.get('localhostProfile', '')}\n")
+
+
+def describe_devices(w: _PrefixWriter, container: Mapping) -> None:
+    """describe.go describeContainerVolumes: volumeDevices sorted by device path."""
+    devices = sorted(container.get("volumeDevices") or [], key=lambda d: d.get("devicePath", ""))
+    if not devices:
+        return
+    w.write(2, "Devices:\n")
+    for d in devices:
+        w.write(3, f"{d.get('devicePath')} from {d.get('name')}\n")
+
+
+def resource_field_value(container: Mapping, ref: Mapping) -> str:
+    """``<value> (<resource>)`` as describeContainerEnvVars prints a resourceFieldRef."""
+    from pytest_k8sflow.engine.envvars import extract_container_resource_value
+    from pytest_k8sflow.errors import K8sflowError
+
+    try:
+        value = extract_container_resource_value(ref, container)
+    except K8sflowError:
+        value = ""
+    resource = ref.get("resource", "")
+    if value == "0" and resource in ("limits.cpu", "limits.memory"):
+        value = "node allocatable"
+    return f"{value} ({resource})"
 
 
 def _describe_volumes(w: _PrefixWriter, volumes: list, space: str) -> None:
@@ -541,9 +587,14 @@ def _describe_volumes(w: _PrefixWriter, volumes: list, space: str) -> None:
                        f"    HostPathType:\t{hp.get('type') or '<none>'}\n")
         elif v.get("emptyDir") is not None:
             ed = v["emptyDir"]
+            # printEmptyDirVolumeSource: a positive sizeLimit as Quantity.String()
+            size = ed.get("sizeLimit")
+            size_text = "<unset>"
+            if size is not None and canonical_quantity(size) not in ("0", "-0"):
+                size_text = canonical_quantity(size)
             w.write(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
                        f"    Medium:\t{ed.get('medium', '')}\n"
-                       f"    SizeLimit:\t{ed.get('sizeLimit') or '<unset>'}\n")
+                       f"    SizeLimit:\t{size_text}\n")
         elif v.get("secret") is not None:
             s = v["secret"]
             w.write(2, "Type:\tSecret (a volume populated by a Secret)\n"
