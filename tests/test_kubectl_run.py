@@ -66,7 +66,7 @@ def test_unknown_flag_is_kubectls_text(cluster):
 @pytest.mark.parametrize("command,fragment", [
     ("edit deployment/web", "kubectl edit opens an editor"),
     ("logs web", "kubectl logs is not supported"),
-    ("patch deployment web -p {}", "use a `patch` step"),
+    ("replace -f web.yaml", "use an `apply` step"),
     ("exec web-x -it -- sh", "not supported"),
 ])
 def test_unsupported_commands_raise(cluster, command, fragment):

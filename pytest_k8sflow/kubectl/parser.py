@@ -124,6 +124,12 @@ COMMAND_FLAGS: dict[str, tuple[Flag, ...]] = {
                  _f("field-manager", default="kubectl-annotate"), _x("field-selector"),
                  *_FILES, _x("list", "bool"), _x("local", "bool"), _f("overwrite", "bool"),
                  _x("resource-version"), _f("selector", short="l"), _RECORD),
+    "patch": (*_PRINT, _DRY_RUN, _f("field-manager", default="kubectl-patch"), *_FILES,
+              _x("local", "bool"), _f("patch", short="p"), _x("patch-file"), _RECORD,
+              _x("subresource"), _f("type", default="strategic")),
+    "taint": (_f("all", "bool"), _DRY_RUN, _f("field-manager", default="kubectl-taint"),
+              *_PRINT, _f("overwrite", "bool"), _f("selector", short="l"),
+              _f("validate", default="strict", no_opt="strict")),
     "cordon": (_DRY_RUN, _f("selector", short="l")),
     "uncordon": (_DRY_RUN, _f("selector", short="l")),
     "drain": (_f("chunk-size", "int", default=500), _f("delete-emptydir-data", "bool"),
@@ -880,6 +886,39 @@ def _handle_label(cmd: KubectlCommand, parsed: _Parsed) -> None:
     _require_names(cmd)
 
 
+def _handle_patch(cmd: KubectlCommand, parsed: _Parsed) -> None:
+    """kubectl pkg/cmd/patch/patch.go Validate: a patch and a known type are required."""
+    patch_type = parsed.flags.get("type", "strategic")
+    if patch_type not in ("json", "merge", "strategic"):
+        raise KubectlError(f'error: --type must be one of [json merge strategic], not '
+                           f'"{patch_type}"')
+    if not parsed.flags.get("patch"):
+        raise KubectlError("error: must specify --patch or --patch-file containing the contents "
+                           "of the patch")
+    args = _positional(parsed)
+    if not args:
+        raise KubectlError(_NO_RESOURCES)
+    _set_resources(cmd, args)
+
+
+def _handle_taint(cmd: KubectlCommand, parsed: _Parsed) -> None:
+    """kubectl pkg/cmd/taint/taint.go: `taint nodes NAME key=value:Effect ... | key:Effect-`."""
+    args = _positional(parsed)
+    if not args:
+        raise KubectlError("error: at least one taint update is required")
+    specs = [a for a in args if "=" in a or ":" in a or a.endswith("-")]
+    names = [a for a in args if a not in specs]
+    if not specs:
+        raise KubectlError("error: at least one taint update is required")
+    if not names or names[0].split("/")[0] not in ("node", "nodes", "no"):
+        raise KubectlError("error: resource must be nodes (or node, no) to taint")
+    node_names = names[1:] if names[0] in ("node", "nodes", "no") else \
+        [n.split("/", 1)[1] for n in names]
+    cmd.resources = [ResourceArg(BY_KIND["Node"], name, "node") for name in node_names] or \
+        [ResourceArg(BY_KIND["Node"], None, "node")]
+    cmd.command_args = specs
+
+
 def _handle_node(cmd: KubectlCommand, parsed: _Parsed) -> None:
     args = _positional(parsed)
     verb = cmd.command
@@ -998,6 +1037,7 @@ def _handle_logs(cmd: KubectlCommand, parsed: _Parsed) -> None:
 
 
 _HANDLERS = {
+    "patch": _handle_patch, "taint": _handle_taint,
     "get": _handle_get, "describe": _handle_describe, "scale": _handle_scale,
     "set image": _handle_set_image, "rollout history": _handle_rollout,
     "rollout undo": _handle_rollout, "rollout status": _handle_rollout,

@@ -43,10 +43,8 @@ READ_ONLY_COMMANDS = ("get", "describe", "rollout status", "rollout history", "e
 # Unmodelled commands users reach for; say so instead of "unknown command".
 _UNSUPPORTED_COMMANDS = {
     "edit": "kubectl edit opens an editor; use a `patch` step or `kubectl apply -f` instead",
-    "patch": "kubectl patch is not supported; use a `patch` step",
     "replace": "kubectl replace is not supported; use an `apply` step",
     "wait": "kubectl wait is not supported; use an `until` step",
-    "taint": "kubectl taint is not supported; use a `node: {taint: ...}` step",
 }
 
 
@@ -88,12 +86,20 @@ Handler = Callable[["Cluster", KubectlCommand, Output, bool], None]
 
 
 def _handler(command: str) -> Handler:
-    from pytest_k8sflow.kubectl import commands_exec, commands_rollout, commands_write, describe
+    from pytest_k8sflow.kubectl import (
+        commands_exec,
+        commands_patch,
+        commands_rollout,
+        commands_write,
+        describe,
+    )
 
     table: dict[str, Handler] = {
         "get": run_get,
         "describe": describe.run_describe,
         "scale": commands_write.run_scale,
+        "patch": commands_patch.run_patch,
+        "taint": commands_patch.run_taint,
         "set image": commands_write.run_set_image,
         "label": commands_write.run_label,
         "annotate": commands_write.run_label,
