@@ -214,7 +214,11 @@ class ScenarioItem(pytest.Item):
             return text
         if isinstance(excinfo.value, K8sflowError):
             return f"scenario {self.scenario.name!r}: {excinfo.value}"
-        return super().repr_failure(excinfo, style=style)
+        # A bug of ours, not of the scenario: say so, with a short traceback to report.
+        return (f"internal error in pytest-k8sflow while running scenario "
+                f"{self.scenario.name!r} ({self.path.name}:{self.scenario.line}); please "
+                f"report it with the scenario:\n"
+                + str(super().repr_failure(excinfo, style="short")))
 
     def _plot_failure(self, failed: ScenarioFailed, plot_dir: str) -> str:
         import re
