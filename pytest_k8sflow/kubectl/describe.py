@@ -24,14 +24,12 @@ from pytest_k8sflow.kubectl.humanize import (
 )
 from pytest_k8sflow.kubectl.printers import (
     _annotations_multiline,
-    _describe_probe,
     _describe_volumes,
     _labels_multiline,
     _PrefixWriter,
     _tolerations_multiline,
-    describe_devices,
+    describe_containers,
     describe_pod_template,
-    describe_seccomp,
     not_found,
 )
 from pytest_k8sflow.kubectl.tables.common import (
@@ -292,69 +290,9 @@ def _env_value(pod: Mapping, container: Mapping, var: Mapping) -> str:
 
 def _describe_pod_containers(w: _PrefixWriter, pod: Mapping, label: str, containers: list,
                              statuses: list | None) -> None:
-    by_name = {s.get("name"): s for s in statuses or []}
-    w.write(0, f"{label}:{'' if containers else ' <none>'}\n")
-    for c in containers:
-        status = by_name.get(c.get("name"))
-        w.write(1, f"{c.get('name')}:\n")
-        if status is not None:
-            w.write(2, f"Container ID:\t{status.get('containerID', '')}\n")
-        w.write(2, f"Image:\t{c.get('image', '')}\n")
-        if status is not None:
-            w.write(2, f"Image ID:\t{status.get('imageID', '')}\n")
-        ports = ", ".join(f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}"
-                          for p in c.get("ports") or [])
-        host_ports = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}"
-                               for p in c.get("ports") or [])
-        w.write(2, f"Ports:\t{ports}\n" if "," in ports else f"Port:\t{ports or '<none>'}\n")
-        w.write(2, f"Host Ports:\t{host_ports}\n" if "," in host_ports
-                else f"Host Port:\t{host_ports or '<none>'}\n")
-        describe_seccomp(w, c)
-        for title, key in (("Command", "command"), ("Args", "args")):
-            if c.get(key):
-                w.write(2, f"{title}:\n")
-                for part in c[key]:
-                    for line in str(part).split("\n"):
-                        w.write(3, f"{line}\n")
-        if status is not None:
-            _describe_state(w, "State", status.get("state") or {})
-            last = status.get("lastState") or {}
-            if last.get("terminated") is not None:
-                _describe_state(w, "Last State", last)
-            w.write(2, f"Ready:\t{'True' if status.get('ready') else 'False'}\n")
-            w.write(2, f"Restart Count:\t{int(status.get('restartCount') or 0)}\n")
-        _describe_resources(w, c.get("resources") or {}, 2)
-        for title, key in (("Liveness", "livenessProbe"), ("Readiness", "readinessProbe"),
-                           ("Startup", "startupProbe")):
-            if c.get(key) is not None:
-                w.write(2, f"{title}:\t{_describe_probe(c[key])}\n")
-        if c.get("envFrom"):
-            w.write(2, "Environment Variables from:\n")
-            for src in c["envFrom"]:
-                ref = src.get("configMapRef") or src.get("secretRef") or {}
-                kind = "ConfigMap" if src.get("configMapRef") else "Secret"
-                optional = "true" if ref.get("optional") else "false"
-                if src.get("prefix"):
-                    w.write(3, f"{ref.get('name', '')}\t{kind} with prefix '{src['prefix']}'\t"
-                               f"Optional: {optional}\n")
-                else:
-                    w.write(3, f"{ref.get('name', '')}\t{kind}\tOptional: {optional}\n")
-        env = c.get("env") or []
-        w.write(2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
-        for e in env:
-            if e.get("valueFrom") is None:
-                for i, line in enumerate(str(e.get("value", "")).split("\n")):
-                    w.write(3, f"{e.get('name')}:\t{line}\n" if i == 0 else f"\t{line}\n")
-            else:
-                w.write(3, f"{e.get('name')}:\t{_env_value(pod, c, e)}\n")
-        mounts = sorted(c.get("volumeMounts") or [], key=lambda m: m.get("mountPath", ""))
-        w.write(2, f"Mounts:{'' if mounts else chr(9) + '<none>'}\n")
-        for m in mounts:
-            flags = ["ro" if m.get("readOnly") else "rw"]
-            if m.get("subPath"):
-                flags.append(f'path="{m["subPath"]}"')
-            w.write(3, f"{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
-        describe_devices(w, c)
+    describe_containers(w, label, containers, statuses=statuses or [],
+                        env_value=lambda c, e: _env_value(pod, c, e),
+                        describe_state=_describe_state)
 
 
 def _describe_pod(cluster: Cluster, pod: Mapping, w: _PrefixWriter) -> None:

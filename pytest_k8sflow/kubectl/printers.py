@@ -8,7 +8,7 @@ Re-exports the table printers so callers need one import:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from pytest_k8sflow.engine.resources import BY_KIND, ResourceType, group_of, resolve_resource
@@ -448,37 +448,67 @@ def _describe_probe(probe: Mapping) -> str:
     return f"unknown {attrs}"
 
 
-def _describe_containers(w: _PrefixWriter, label: str, containers: list, space: str) -> None:
+def _template_env_value(container: Mapping, var: Mapping) -> str:
+    """describeContainerEnvVars without a pod (templates): field refs have no value yet."""
+    source = var["valueFrom"]
+    if source.get("fieldRef") is not None:
+        ref = source["fieldRef"]
+        return f" ({ref.get('apiVersion', '')}:{ref.get('fieldPath', '')})"
+    if source.get("resourceFieldRef") is not None:
+        # the value is computed from the container's own resources even in a template
+        # ("node allocatable" for an unset cpu/memory limit)
+        return resource_field_value(container, source["resourceFieldRef"])
+    if source.get("secretKeyRef") is not None:
+        ref = source["secretKeyRef"]
+        return (f"<set to the key '{ref.get('key')}' in secret '{ref.get('name')}'>\t"
+                f"Optional: {'true' if ref.get('optional') else 'false'}")
+    ref = source.get("configMapKeyRef") or {}
+    return (f"<set to the key '{ref.get('key')}' of config map '{ref.get('name')}'>\t"
+            f"Optional: {'true' if ref.get('optional') else 'false'}")
+
+
+EnvValue = Callable[[Mapping, Mapping], str]
+StateWriter = Callable[[_PrefixWriter, str, Mapping], None]
+
+
+def describe_containers(w: _PrefixWriter, label: str, containers: list, space: str = "", *,
+                        statuses: list | None = None, env_value: EnvValue | None = None,
+                        describe_state: StateWriter | None = None) -> None:
+    """describe.go describeContainers, for pods (with their container statuses, an env
+    resolver and a state writer) and for pod templates (``space`` indents the block)."""
+    by_name = {s.get("name"): s for s in statuses or []}
+    env_value = env_value or _template_env_value
     w.write(0, f"{space}{label}:{'' if containers else ' <none>'}\n")
     name_indent = " " if space else ""
     for c in containers:
+        status = by_name.get(c.get("name"))
         w.write(1, f"{name_indent}{c.get('name', '')}:\n")
+        if status is not None:
+            w.write(2, f"Container ID:\t{status.get('containerID', '')}\n")
         w.write(2, f"Image:\t{c.get('image', '')}\n")
-        ports = [f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}"
-                 for p in c.get("ports") or []]
-        host_ports = [f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}"
-                      for p in c.get("ports") or []]
-        port_text = ", ".join(ports)
-        if "," in port_text:
-            w.write(2, f"Ports:\t{port_text}\n")
-        else:
-            w.write(2, f"Port:\t{port_text or '<none>'}\n")
-        host_text = ", ".join(host_ports)
-        if "," in host_text:
-            w.write(2, f"Host Ports:\t{host_text}\n")
-        else:
-            w.write(2, f"Host Port:\t{host_text or '<none>'}\n")
+        if status is not None:
+            w.write(2, f"Image ID:\t{status.get('imageID', '')}\n")
+        ports = ", ".join(f"{p.get('containerPort')}/{p.get('protocol', 'TCP')}"
+                          for p in c.get("ports") or [])
+        host_ports = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}"
+                               for p in c.get("ports") or [])
+        w.write(2, f"Ports:\t{ports}\n" if "," in ports else f"Port:\t{ports or '<none>'}\n")
+        w.write(2, f"Host Ports:\t{host_ports}\n" if "," in host_ports
+                else f"Host Port:\t{host_ports or '<none>'}\n")
         describe_seccomp(w, c)
-        if c.get("command"):
-            w.write(2, "Command:\n")
-            for part in c["command"]:
-                for line in str(part).split("\n"):
-                    w.write(3, f"{line}\n")
-        if c.get("args"):
-            w.write(2, "Args:\n")
-            for part in c["args"]:
-                for line in str(part).split("\n"):
-                    w.write(3, f"{line}\n")
+        for title, key in (("Command", "command"), ("Args", "args")):
+            if c.get(key):
+                w.write(2, f"{title}:\n")
+                for part in c[key]:
+                    for line in str(part).split("\n"):
+                        w.write(3, f"{line}\n")
+        if status is not None and describe_state is not None:
+            describe_state(w, "State", status.get("state") or {})
+            last = status.get("lastState") or {}
+            if last.get("terminated") is not None:
+                describe_state(w, "Last State", last)
+            w.write(2, f"Ready:\t{'True' if status.get('ready') else 'False'}\n")
+            w.write(2, f"Restart Count:\t{int(status.get('restartCount') or 0)}\n")
         resources = c.get("resources") or {}
         for title in ("limits", "requests"):
             values = resources.get(title) or {}
@@ -505,29 +535,11 @@ def _describe_containers(w: _PrefixWriter, label: str, containers: list, space: 
         env = c.get("env") or []
         w.write(2, f"Environment:{'' if env else chr(9) + '<none>'}\n")
         for e in env:
-            vf = e.get("valueFrom")
-            if vf is None:
+            if e.get("valueFrom") is None:
                 for i, line in enumerate(str(e.get("value", "")).split("\n")):
                     w.write(3, f"{e.get('name')}:\t{line}\n" if i == 0 else f"\t{line}\n")
-            elif vf.get("fieldRef") is not None:
-                ref = vf["fieldRef"]
-                w.write(3, f"{e.get('name')}:\t ({ref.get('apiVersion', '')}:"
-                           f"{ref.get('fieldPath', '')})\n")
-            elif vf.get("resourceFieldRef") is not None:
-                # describe.go describeContainerEnvVars: the value is computed from the
-                # container's own resources even in a template ("node allocatable" for an
-                # unset cpu/memory limit)
-                w.write(3, f"{e.get('name')}:\t{resource_field_value(c, vf['resourceFieldRef'])}\n")
-            elif vf.get("secretKeyRef") is not None:
-                ref = vf["secretKeyRef"]
-                w.write(3, f"{e.get('name')}:\t<set to the key '{ref.get('key')}' in secret "
-                           f"'{ref.get('name')}'>\tOptional: "
-                           f"{'true' if ref.get('optional') else 'false'}\n")
-            elif vf.get("configMapKeyRef") is not None:
-                ref = vf["configMapKeyRef"]
-                w.write(3, f"{e.get('name')}:\t<set to the key '{ref.get('key')}' of config map "
-                           f"'{ref.get('name')}'>\tOptional: "
-                           f"{'true' if ref.get('optional') else 'false'}\n")
+            else:
+                w.write(3, f"{e.get('name')}:\t{env_value(c, e)}\n")
         mounts = sorted(c.get("volumeMounts") or [], key=lambda m: m.get("mountPath", ""))
         w.write(2, f"Mounts:{'' if mounts else chr(9) + '<none>'}\n")
         for m in mounts:
@@ -678,8 +690,8 @@ def describe_pod_template(template: Mapping | None) -> str:
     if spec.get("serviceAccountName"):
         w.write(1, f"Service Account:\t{spec['serviceAccountName']}\n")
     if spec.get("initContainers"):
-        _describe_containers(w, "Init Containers", spec["initContainers"], "  ")
-    _describe_containers(w, "Containers", spec.get("containers") or [], "  ")
+        describe_containers(w, "Init Containers", spec["initContainers"], "  ")
+    describe_containers(w, "Containers", spec.get("containers") or [], "  ")
     _describe_volumes(w, spec.get("volumes") or [], "  ")
     constraints = sorted(spec.get("topologySpreadConstraints") or [],
                          key=lambda c: c.get("topologyKey", ""))
