@@ -31,6 +31,7 @@ from pytest_k8sflow.kubectl.printers import (
     describe_containers,
     describe_pod_template,
     not_found,
+    template_env_value,
 )
 from pytest_k8sflow.kubectl.tables.common import (
     access_modes,
@@ -255,37 +256,18 @@ def _describe_state(w: _PrefixWriter, title: str, state: Mapping) -> None:
 
 
 def _env_value(pod: Mapping, container: Mapping, var: Mapping) -> str:
-    from pytest_k8sflow.engine.envvars import (
-        extract_container_resource_value,
-        extract_field_path_as_string,
-    )
+    """describeContainerEnvVars with the pod at hand: field refs show the pod's value."""
+    from pytest_k8sflow.engine.envvars import extract_field_path_as_string
     from pytest_k8sflow.errors import K8sflowError
 
-    source = var["valueFrom"]
-    if source.get("fieldRef") is not None:
-        ref = source["fieldRef"]
-        try:
-            value = extract_field_path_as_string(pod, ref.get("fieldPath", ""))
-        except K8sflowError:
-            value = ""
-        return f"{value} ({ref.get('apiVersion', '')}:{ref.get('fieldPath', '')})"
-    if source.get("resourceFieldRef") is not None:
-        ref = source["resourceFieldRef"]
-        try:
-            value = extract_container_resource_value(ref, container)
-        except K8sflowError:
-            value = ""
-        resource = ref.get("resource", "")
-        if value == "0" and resource in ("limits.cpu", "limits.memory"):
-            value = "node allocatable"
-        return f"{value} ({resource})"
-    if source.get("secretKeyRef") is not None:
-        ref = source["secretKeyRef"]
-        return (f"<set to the key '{ref.get('key')}' in secret '{ref.get('name')}'>\t"
-                f"Optional: {'true' if ref.get('optional') else 'false'}")
-    ref = source.get("configMapKeyRef") or {}
-    return (f"<set to the key '{ref.get('key')}' of config map '{ref.get('name')}'>\t"
-            f"Optional: {'true' if ref.get('optional') else 'false'}")
+    ref = var["valueFrom"].get("fieldRef")
+    if ref is None:
+        return template_env_value(container, var)
+    try:
+        value = extract_field_path_as_string(pod, ref.get("fieldPath", ""))
+    except K8sflowError:
+        value = ""
+    return f"{value} ({ref.get('apiVersion', '')}:{ref.get('fieldPath', '')})"
 
 
 def _describe_pod_containers(w: _PrefixWriter, pod: Mapping, label: str, containers: list,

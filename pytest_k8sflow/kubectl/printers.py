@@ -448,7 +448,7 @@ def _describe_probe(probe: Mapping) -> str:
     return f"unknown {attrs}"
 
 
-def _template_env_value(container: Mapping, var: Mapping) -> str:
+def template_env_value(container: Mapping, var: Mapping) -> str:
     """describeContainerEnvVars without a pod (templates): field refs have no value yet."""
     source = var["valueFrom"]
     if source.get("fieldRef") is not None:
@@ -477,7 +477,7 @@ def describe_containers(w: _PrefixWriter, label: str, containers: list, space: s
     """describe.go describeContainers, for pods (with their container statuses, an env
     resolver and a state writer) and for pod templates (``space`` indents the block)."""
     by_name = {s.get("name"): s for s in statuses or []}
-    env_value = env_value or _template_env_value
+    env_value = env_value or template_env_value
     w.write(0, f"{space}{label}:{'' if containers else ' <none>'}\n")
     name_indent = " " if space else ""
     for c in containers:
