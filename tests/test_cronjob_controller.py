@@ -236,3 +236,32 @@ def test_history_limits_remove_oldest() -> None:
     deletes = [e["message"] for e in c.events if e["reason"] == "SuccessfulDelete"
                and e["involvedObject"]["kind"] == "CronJob"]
     assert deletes[0] == "Deleted job mycronjob-24394200"
+
+
+def test_history_limit_zero_still_records_last_successful_time() -> None:
+    # cronjob_controllerv2.go sync: cleanupFinishedJobs runs first, then syncCronJob walks the
+    # same jobsToBeReconciled list; a Job deleted by the clean-up is finished and succeeded,
+    # so lastSuccessfulTime takes its completionTime although no Job is kept.
+    c = _cluster()
+    c.create(_cronjob("Allow", schedule="*/1 * * * *", successfulJobsHistoryLimit=0))
+    c.advance("61s")
+    for pod in c.list("Pod"):
+        c.kubelet.terminate_container(pod, "c", 0)
+    c.advance("2s")
+    assert _jobs(c) == []
+    status = c.get("CronJob", "mycronjob")["status"]
+    assert status["lastSuccessfulTime"] == "2016-05-19T10:00:01Z"
+    assert "active" not in status
+    # deleteJob dropped it from active, so no SawCompletedJob for it
+    assert _reasons(c) == ["SuccessfulCreate", "SuccessfulDelete"]
+
+
+def test_manual_job_is_unexpected_and_not_active() -> None:
+    # syncCronJob: an unfinished owned Job missing from status.active -> Warning UnexpectedJob,
+    # never adopted into active (kubectl create job --from=cronjob/...).
+    c = _cluster()
+    c.create(_cronjob())
+    c.kubectl("create job manual --from=cronjob/mycronjob")
+    cj = c.get("CronJob", "mycronjob")
+    assert "active" not in cj.get("status", {})
+    assert "UnexpectedJob" in _reasons(c)

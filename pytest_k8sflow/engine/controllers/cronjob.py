@@ -136,10 +136,11 @@ class CronJobController(Component):
         status = self.status
         changed = False
         children = set()
+        # The list is the one read before cleanupFinishedJobs: a Job it just deleted is still
+        # seen here (no longer in active), so its completionTime still reaches
+        # lastSuccessfulTime (cronjob_controllerv2.go sync -> syncCronJob on
+        # jobsToBeReconciled; a history limit of 0 keeps no Job but records the success).
         for job in jobs:
-            if self.cluster.store.get("Job", job["metadata"].get("namespace") or "",
-                                      job["metadata"]["name"]) is None:
-                continue  # deleted by the history clean-up above
             uid = job["metadata"]["uid"]
             children.add(uid)
             found = self._in_active(uid)
