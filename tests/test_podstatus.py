@@ -900,3 +900,42 @@ def test_prober_error_is_thrown_away():
     w = ProbeWorker("readiness", {})
     assert w.do_probe(_cstatus("readiness"), _always(None), now_ms=NOW)
     assert w.result == P_FAILURE and w.result_run == 0
+
+
+# -- when a probe first runs (k/k pkg/kubelet/prober/worker.go run, prober_manager.go
+# UpdatePodStatus manual readiness trigger) ------------------------------------------------
+@pytest.mark.parametrize(("kind", "spec", "expected_ms"), [
+    pytest.param("liveness", {"periodSeconds": 10}, 10_000, id="liveness no delay"),
+    pytest.param("startup", {"periodSeconds": 10}, 10_000, id="startup without delay: one period"),
+    pytest.param("liveness", {}, 10_000, id="default period 10s"),
+    pytest.param("readiness", {"periodSeconds": 10}, 0, id="readiness is triggered at once"),
+    pytest.param("liveness", {"initialDelaySeconds": 5, "periodSeconds": 5}, 5_000,
+                 id="initial delay"),
+    pytest.param("readiness", {"initialDelaySeconds": 15, "periodSeconds": 10}, 15_000,
+                 id="readiness initial delay"),
+])
+def test_first_probe_delay(kind: str, spec: dict, expected_ms: int) -> None:
+    from pytest_k8sflow.engine.kubelet import first_probe_delay_ms
+
+    assert first_probe_delay_ms(kind, spec) == expected_ms
+
+
+def test_documented_startup_probe_kills_after_300s() -> None:
+    # kubernetes.io "Protect slow starting containers with startup probes": failureThreshold
+    # 30 x periodSeconds 10 gives the application 300 s.
+    from pytest_k8sflow.engine.cluster import Cluster
+
+    c = Cluster(nodes=1, kubernetes_version="1.32", seed=0)
+    probe = {"httpGet": {"path": "/healthz", "port": 8080}, "failureThreshold": 30,
+             "periodSeconds": 10}
+    c.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "slow"},
+              "spec": {"containers": [{"name": "app", "image": "nginx", "startupProbe": probe}]}})
+    c.settle()
+    c.kubelet.queue_probe_results(c.get("Pod", "slow", "default"), "app", "startup",
+                                  [(False, "refused")] * 30)
+    c.advance("299s")
+    assert c.get("Pod", "slow", "default")["status"]["containerStatuses"][0]["restartCount"] == 0
+    c.advance("1s")
+    status = c.get("Pod", "slow", "default")["status"]["containerStatuses"][0]
+    assert status["restartCount"] == 1
+    assert status["lastState"]["terminated"]["finishedAt"] == "2026-01-01T00:05:00Z"

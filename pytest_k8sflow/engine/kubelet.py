@@ -89,6 +89,22 @@ class PodRuntime:
     mount_failures: tuple[tuple[str, str], ...] = ()  # FailedMount (volume, error) reported
 
 
+def first_probe_delay_ms(kind: str, spec: dict) -> int:
+    """When a probe first runs after its container started (the scenario contract: after
+    initialDelaySeconds, then every periodSeconds).
+
+    Without an initial delay, a liveness or startup probe first runs one period after the
+    start: its worker (k/k pkg/kubelet/prober/worker.go run) probes once when the pod is
+    added, before the container exists, then on a periodSeconds ticker. A readiness probe
+    runs at once: prober_manager.go UpdatePodStatus triggers it (manualTriggerCh) as soon
+    as a started container is not ready. So the documented startup probe (failureThreshold
+    30, periodSeconds 10) kills the container after 300 s, not 290 s."""
+    delay = int(spec.get("initialDelaySeconds") or 0) * 1000
+    if delay == 0 and kind != "readiness":
+        return int(spec.get("periodSeconds") or 10) * 1000
+    return delay
+
+
 def container_id(uid: str, name: str, restart: int) -> str:
     digest = hashlib.sha256(f"{uid}/{name}/{restart}".encode()).hexdigest()
     return f"containerd://{digest}"
@@ -386,7 +402,7 @@ class Kubelet(Component):
             timer = c.probes.get(kind)
             if timer is None:
                 timer = c.probes[kind] = ProbeTimer(ProbeWorker(kind, probe), now)
-            timer.next_at = now + int(timer.worker.spec.get("initialDelaySeconds") or 0) * 1000
+            timer.next_at = now + first_probe_delay_ms(kind, timer.worker.spec)
         c.started = "startup" not in c.probes  # isContainerStarted before the first result
         c.ready = False
 
