@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_k8sflow.engine.cluster import Cluster
-from pytest_k8sflow.engine.dns import resolve
+from pytest_k8sflow.engine.dns import candidates, lookup, resolve
 from pytest_k8sflow.expect.dnscheck import check_dns
 
 
@@ -102,3 +102,52 @@ def test_unready_pod_leaves_headless_answer():
     assert resolve(c, "nginx.default.svc.cluster.local").rcode == "NXDOMAIN"
     c.advance("31s")
     assert resolve(c, "nginx.default.svc.cluster.local").addresses == [ip_of(c, "p")]
+
+
+# Search path of a ClusterFirst pod (kubelet pkg/kubelet/network/dns/dns.go
+# generateSearchesForDNSClusterFirst, defaultDNSOptions ndots:5; glibc res_search order).
+@pytest.mark.parametrize(("name", "namespace", "want"), [
+    ("web-0.nginx", "default", ["web-0.nginx.default.svc.cluster.local",
+                                "web-0.nginx.svc.cluster.local", "web-0.nginx.cluster.local",
+                                "web-0.nginx"]),
+    ("nginx.default.svc.cluster.local.", "foo", ["nginx.default.svc.cluster.local"]),
+    ("a.b.c.d.e.f", "foo", ["a.b.c.d.e.f", "a.b.c.d.e.f.foo.svc.cluster.local",
+                            "a.b.c.d.e.f.svc.cluster.local", "a.b.c.d.e.f.cluster.local"]),
+])
+def test_search_candidates(name, namespace, want):
+    assert candidates(name, namespace) == want
+
+
+def test_relative_names_resolve_through_the_search_list(cluster):
+    assert lookup(cluster, "web-0.nginx").addresses == [ip_of(cluster, "web-0")]
+    assert lookup(cluster, "web-0.nginx").name == "web-0.nginx.default.svc.cluster.local"
+    assert lookup(cluster, "nginx.default").rcode == "NOERROR"
+    assert lookup(cluster, "web-0.nginx", namespace="kube-system").rcode == "NXDOMAIN"
+    assert lookup(cluster, "nginx.default.svc.cluster.local").rcode == "NOERROR"
+
+
+def test_check_dns_relative_name_and_matchers(cluster):
+    assert check_dns(cluster, {"name": "web-0.nginx", "pod": "web-0"}) is None
+    assert check_dns(cluster, {"name": "nginx", "pods": [{"$glob": "web-*"}]}) is None
+    assert check_dns(cluster, {"name": "nginx", "addresses": [{"$glob": "10.244.*"},
+                                                              {"$glob": "10.244.*"}]}) is None
+    # one matcher for two addresses: the counts differ
+    assert check_dns(cluster, {"name": "nginx", "addresses": [{"$glob": "10.244.*"}]})
+    assert check_dns(cluster, {"name": "_web._tcp.nginx.default.svc.cluster.local",
+                               "type": "SRV", "targets": [{"$glob": "web-*"},
+                                                          {"$glob": "web-*"}]}) is None
+
+
+def test_check_dns_pod_namespace_follows_the_name():
+    c = Cluster(nodes=1)
+    c.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "foo"}})
+    c.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "nginx",
+                                                                  "namespace": "foo"},
+              "spec": {"clusterIP": "None", "selector": {"app": "nginx"}}})
+    c.create({"apiVersion": "v1", "kind": "Pod",
+              "metadata": {"name": "p", "namespace": "foo", "labels": {"app": "nginx"}},
+              "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+    c.settle()
+    assert check_dns(c, {"name": "nginx.foo.svc.cluster.local", "pod": "p"}) is None
+    assert check_dns(c, {"name": "nginx.foo", "pod": "p"}) is None
+    assert check_dns(c, {"name": "nginx", "pod": "p", "namespace": "foo"}) is None

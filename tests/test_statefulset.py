@@ -362,3 +362,30 @@ def test_adopts_orphan_pod_with_member_name_only():  # getPodsForStatefulSet (is
     c.create(sts_manifest(1))
     assert c.get("Pod", "foo-7") is None  # adopted, then condemned (out of range)
     assert c.get("Pod", "stranger")["metadata"].get("ownerReferences") is None
+
+
+# k/k pkg/registry/apps/statefulset/strategy.go dropStatefulSetDisabledFields /
+# maxUnavailableInUse: the field is kept only where the gate is on (1.35+) or already in use.
+def _sts_with(max_unavailable):
+    rolling = {"partition": 0}
+    if max_unavailable is not None:
+        rolling["maxUnavailable"] = max_unavailable
+    return {"kind": "StatefulSet", "metadata": {"name": "web"},
+            "spec": {"updateStrategy": {"type": "RollingUpdate", "rollingUpdate": rolling}}}
+
+
+@pytest.mark.parametrize(("case", "version", "new", "old", "kept"), [
+    ("create, gate off: dropped", (1, 32), 2, "none", False),
+    ("update, old without it, gate off: dropped", (1, 32), 2, None, False),
+    ("update, old already uses it, gate off: kept", (1, 32), 2, 1, True),
+    ("create, gate on (1.35 beta): kept", (1, 35), 2, "none", True),
+])
+def test_drop_statefulset_disabled_fields(case, version, new, old, kept):
+    from pytest_k8sflow.engine.controllers.statefulset import DropDisabledFieldsAdmission
+
+    plugin = DropDisabledFieldsAdmission(version)
+    old_obj = None if old == "none" else _sts_with(old)
+    out = plugin(None, _sts_with(new), "CREATE" if old_obj is None else "UPDATE", old_obj)
+    rolling = out["spec"]["updateStrategy"]["rollingUpdate"]
+    assert ("maxUnavailable" in rolling) is kept
+    assert rolling["partition"] == 0

@@ -10,6 +10,12 @@
 - ``<a-b-c-d>.<ns>.pod.<zone>``: A of the dashed address (``pods insecure``, the default).
 - anything else in the zone: NXDOMAIN. Names outside the zone are not resolved here.
 
+``lookup`` resolves a name as a pod with ``dnsPolicy: ClusterFirst`` does (``nslookup
+web-0.nginx``): the kubelet's resolv.conf has ``search <ns>.svc.cluster.local
+svc.cluster.local cluster.local`` and ``options ndots:5`` (pkg/kubelet/network/dns/dns.go
+generateSearchesForDNSClusterFirst, defaultDNSOptions), so a name with fewer than 5 dots is
+tried with each search domain first, then as it is.
+
 Data comes from the Endpoints objects the endpoints controller writes (CoreDNS reads
 EndpointSlices; the ready addresses are the same). Sources: coredns plugin/kubernetes
 kubernetes.go (parseRequest, findServices, endpointHostname), kubernetes/dns
@@ -101,6 +107,38 @@ def resolve(cluster, name: str, qtype: str = "A") -> Answer:
     if not spec.get("clusterIP"):
         return _nx(name)
     return Answer(name, records=[Record("A", spec["clusterIP"])])
+
+
+NDOTS = 5  # pkg/kubelet/network/dns/dns.go defaultDNSOptions: "ndots:5"
+
+
+def search_domains(namespace: str) -> list[str]:
+    """generateSearchesForDNSClusterFirst: ``<ns>.svc.<zone>``, ``svc.<zone>``, ``<zone>``
+    (the node's own search domains follow on a real node; they are unknown here)."""
+    return [f"{namespace}.svc.{ZONE}", f"svc.{ZONE}", ZONE]
+
+
+def candidates(name: str, namespace: str = "default") -> list[str]:
+    """The names a stub resolver with ``ndots:5`` and the pod's search list tries, in order
+    (glibc res_search: a trailing dot makes the name absolute; fewer than ndots dots, the
+    search list comes first)."""
+    if name.endswith("."):
+        return [name.rstrip(".")]
+    expanded = [f"{name}.{domain}" for domain in search_domains(namespace)]
+    if name.count(".") >= NDOTS:
+        return [name, *expanded]
+    return [*expanded, name]
+
+
+def lookup(cluster, name: str, qtype: str = "A", namespace: str = "default") -> Answer:
+    """What a ClusterFirst pod in ``namespace`` gets for ``name``: the first candidate
+    (``candidates``) that exists; the answer carries the name that answered. NXDOMAIN for
+    the name as asked when none does."""
+    for candidate in candidates(name, namespace):
+        answer = resolve(cluster, candidate, qtype)
+        if answer.rcode != "NXDOMAIN":
+            return answer
+    return _nx(name)
 
 
 def _ip_key(ip: str) -> tuple:
