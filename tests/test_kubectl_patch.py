@@ -17,6 +17,7 @@ B = {"key": "b", "value": "2", "effect": "NoExecute"}
     (["a=1:NoSchedule"], [A], []),
     (["b:NoExecute"], [{"key": "b", "effect": "NoExecute"}], []),
     (["a:NoSchedule-"], [], [{"key": "a", "effect": "NoSchedule"}]),
+    (["a=1:NoSchedule-"], [], [{"key": "a", "effect": "NoSchedule"}]),
     (["a-"], [], [{"key": "a"}]),
     (["a=1:NoSchedule", "b-"], [A], [{"key": "b"}]),
 ])

@@ -85,6 +85,7 @@ def parse_taint_specs(specs: list[str]) -> tuple[list[dict], list[dict]]:
         if spec.endswith("-"):
             body = spec[:-1]
             key, _, effect = body.partition(":")
+            key = key.split("=", 1)[0]  # parseTaints keeps only key and effect of a removal
             if effect and effect not in TAINT_EFFECTS:
                 raise CommandFailed(f"error: invalid taint effect: {effect}, unsupported taint "
                                     "effect")

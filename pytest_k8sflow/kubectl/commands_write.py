@@ -8,6 +8,7 @@ name printer's line (cli-runtime printers/name.go) or, for delete, delete.go's o
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -153,6 +154,60 @@ def run_set_image(cluster: Cluster, cmd: KubectlCommand, out: Output, read_only:
             errors.append(f"failed to patch image update to pod template: {api_error_text(exc)}")
             continue
         print_written(cmd, out, [written], "image updated")
+    errors.extend(found.errors)
+    _print_aggregate(out, errors)
+
+
+def _resource_list(text: str) -> dict[str, str]:
+    """set_resources.go: ``cpu=200m,memory=512Mi`` (ParseResourceList)."""
+    values: dict[str, str] = {}
+    for part in (p for p in text.split(",") if p):
+        name, sep, value = part.partition("=")
+        if not sep or not name or not value:
+            raise CommandFailed(f"error: invalid resource specification: {part}")
+        values[name] = value
+    return values
+
+
+def run_set_resources(cluster: Cluster, cmd: KubectlCommand, out: Output,
+                      read_only: bool) -> None:
+    """kubectl pkg/cmd/set/set_resources.go: limits and requests of the selected containers
+    (``-c``, default all) of each object's pod template."""
+    limits = _resource_list(str(cmd.flag("limits") or ""))
+    requests = _resource_list(str(cmd.flag("requests") or ""))
+    selector = str(cmd.flag("containers") or "*")
+    found = find(cluster, cmd)
+    _require_found(cmd, found.objects, found.errors)
+    errors: list[str] = []
+    for obj in found.objects:
+        path = _pod_spec_path(obj["kind"])
+        if path is None:
+            errors.append(f"error: {obj['kind'].lower()}/{obj['metadata']['name']} the object "
+                          f"is not a pod or does not have a pod template: *v1.{obj['kind']}")
+            continue
+        spec = _get_path(obj, path)
+        containers = list(spec.get("containers") or [])
+        chosen = [i for i, c in enumerate(containers)
+                  if selector == "*" or fnmatch.fnmatchcase(c.get("name", ""), selector)]
+        if not chosen:
+            errors.append(f"error: unable to find container named {selector}")
+            continue
+        for i in chosen:
+            resources = dict(containers[i].get("resources") or {})
+            for key, values in (("limits", limits), ("requests", requests)):
+                if values:
+                    resources[key] = {**(resources.get(key) or {}), **values}
+            containers[i] = {**containers[i], "resources": resources}
+        new = with_change_cause(_set_path(obj, path, {**spec, "containers": containers}), cmd)
+        if new == obj:
+            continue
+        try:
+            written = cluster.api.update(new, ACTOR)
+        except apierrors.ApiError as exc:
+            errors.append(f"failed to patch resources update to pod template "
+                          f"{api_error_text(exc)}")
+            continue
+        print_written(cmd, out, [written], "resource requirements updated")
     errors.extend(found.errors)
     _print_aggregate(out, errors)
 
@@ -403,7 +458,7 @@ def run_create_job(cluster: Cluster, cmd: KubectlCommand, out: Output, read_only
 # -- apply -f / create -f (kubectl pkg/cmd/apply/apply.go, create/create.go) ----------------------
 
 
-def _read_manifests(cluster: Cluster, filename: str) -> list[dict]:
+def read_manifests(cluster: Cluster, filename: str) -> list[dict]:
     from pytest_k8sflow.scenario.loader import load_text
 
     path = filename if os.path.isabs(filename) else os.path.join(base_dir(cluster), filename)
@@ -457,7 +512,7 @@ def run_apply(cluster: Cluster, cmd: KubectlCommand, out: Output, read_only: boo
         raise UnsupportedError("--dry-run is not supported by pytest-k8sflow")
     applying = cmd.command == "apply"
     for filename in cmd.filenames:
-        for manifest in _read_manifests(cluster, filename):
+        for manifest in read_manifests(cluster, filename):
             try:
                 rtype = cluster.api.resource_type(dict(manifest))
             except apierrors.ApiError as exc:

@@ -69,6 +69,9 @@ _PRINT = [_f("output", short="o"), _f("allow-missing-template-keys", "bool", def
 _FILES = [_x("filename", "stringSlice", "f"), _x("kustomize", short="k"),
           _x("recursive", "bool", "R")]
 _DRY_RUN = _x("dry-run", default="none", no_opt="unchanged")
+# get/describe/delete -f FILE: the objects the file names (read when the command runs)
+_TARGET_FILES = [_f("filename", "stringSlice", "f"), _x("kustomize", short="k"),
+                 _x("recursive", "bool", "R")]
 
 GLOBAL_FLAGS: tuple[Flag, ...] = (
     _f("namespace", short="n"),
@@ -84,17 +87,23 @@ GLOBAL_FLAGS: tuple[Flag, ...] = (
 
 COMMAND_FLAGS: dict[str, tuple[Flag, ...]] = {
     "get": (_f("all-namespaces", "bool", "A"), *_PRINT, _f("chunk-size", "int", default=500),
-            _x("field-selector"), *_FILES, _f("ignore-not-found", "bool"),
+            _x("field-selector"), *_TARGET_FILES, _f("ignore-not-found", "bool"),
             _f("label-columns", "stringSlice", "L"), _f("no-headers", "bool"),
             _x("output-watch-events", "bool"), _x("raw"), _f("selector", short="l"),
             _f("server-print", "bool", default=True), _f("show-kind", "bool"),
             _f("show-labels", "bool"), _x("sort-by"), _x("subresource"),
             _f("watch", "bool", "w"), _x("watch-only", "bool")),
     "describe": (_f("all-namespaces", "bool", "A"), _f("chunk-size", "int", default=500),
-                 *_FILES, _f("selector", short="l"), _f("show-events", "bool", default=True)),
+                 *_TARGET_FILES, _f("selector", short="l"),
+                 _f("show-events", "bool", default=True)),
     "scale": (_f("all", "bool"), *_PRINT, _x("current-replicas", "int", default=-1), _DRY_RUN,
               *_FILES, _f("replicas", "int"), _x("resource-version"), _f("selector", short="l"),
               _f("timeout", "duration"), _RECORD),
+    "set resources": (_f("all", "bool"), *_PRINT, _DRY_RUN, _f("containers", short="c",
+                                                             default="*"),
+                      _f("field-manager", default="kubectl-set"), *_FILES,
+                      _f("limits"), _x("local", "bool"), _f("requests"),
+                      _f("selector", short="l"), _RECORD),
     "set image": (_f("all", "bool"), *_PRINT, _DRY_RUN,
                   _f("field-manager", default="kubectl-set"), *_FILES, _x("local", "bool"),
                   _f("selector", short="l"), _RECORD),
@@ -111,7 +120,7 @@ COMMAND_FLAGS: dict[str, tuple[Flag, ...]] = {
                         _f("selector", short="l")),
     "delete": (_f("all", "bool"), _f("all-namespaces", "bool", "A"),
                _f("cascade", default="background", no_opt="background"), _DRY_RUN,
-               _x("field-selector"), *_FILES, _f("force", "bool"),
+               _x("field-selector"), *_TARGET_FILES, _f("force", "bool"),
                _f("grace-period", "int", default=-1), _f("ignore-not-found", "bool"),
                _x("interactive", "bool", "i"), _f("now", "bool"), _f("output", short="o"),
                _x("raw"), _f("selector", short="l"), _f("timeout", "duration"),
@@ -781,7 +790,20 @@ def _set_resources(cmd: KubectlCommand, args: Sequence[str], *, allow_all: bool 
     cmd.single_item = single and cmd.selector is None
 
 
+def _targets_from_files(cmd: KubectlCommand, parsed: _Parsed) -> bool:
+    """``-f FILE`` instead of TYPE NAME: the run resolves the file's objects."""
+    files = parsed.flags.get("filename") or []
+    if not files:
+        return False
+    if _positional(parsed):
+        raise KubectlError(f"error: Unexpected args: [{' '.join(_positional(parsed))}]")
+    cmd.filenames = list(files)
+    return True
+
+
 def _handle_get(cmd: KubectlCommand, parsed: _Parsed) -> None:
+    if _targets_from_files(cmd, parsed):
+        return
     args = _positional(parsed)
     if not args:
         raise KubectlError(_GET_NO_TYPE)
@@ -795,6 +817,8 @@ def _handle_get(cmd: KubectlCommand, parsed: _Parsed) -> None:
 
 
 def _handle_describe(cmd: KubectlCommand, parsed: _Parsed) -> None:
+    if _targets_from_files(cmd, parsed):
+        return
     args = _positional(parsed)
     if not args:
         raise KubectlError('error: You must specify the type of resource to describe. Use '
@@ -838,6 +862,18 @@ def _handle_set_image(cmd: KubectlCommand, parsed: _Parsed) -> None:
         cmd.images[container] = image
 
 
+def _handle_set_resources(cmd: KubectlCommand, parsed: _Parsed) -> None:
+    """set_resources.go Validate: an update is required; TYPE NAME or TYPE/NAME."""
+    if not parsed.flags.get("limits") and not parsed.flags.get("requests"):
+        raise KubectlError("error: you must specify an update to requests or limits (in the "
+                           "form of --requests/--limits)")
+    args = _positional(parsed)
+    if not args:
+        raise KubectlError(_NO_RESOURCES)
+    _set_resources(cmd, args)
+    _require_names(cmd)
+
+
 def _handle_rollout(cmd: KubectlCommand, parsed: _Parsed) -> None:
     args = _positional(parsed)
     if not args:
@@ -865,6 +901,8 @@ def _handle_delete(cmd: KubectlCommand, parsed: _Parsed) -> None:
         cmd.flags["grace-period"] = 1
     if parsed.flags.get("force") and parsed.flags.get("grace-period", -1) < 0:
         cmd.flags["grace-period"] = 0  # delete.go: --force without a period means 0
+    if _targets_from_files(cmd, parsed):
+        return
     if not args:
         raise KubectlError(_NO_RESOURCES)
     _set_resources(cmd, args)
@@ -1039,7 +1077,8 @@ def _handle_logs(cmd: KubectlCommand, parsed: _Parsed) -> None:
 _HANDLERS = {
     "patch": _handle_patch, "taint": _handle_taint,
     "get": _handle_get, "describe": _handle_describe, "scale": _handle_scale,
-    "set image": _handle_set_image, "rollout history": _handle_rollout,
+    "set image": _handle_set_image, "set resources": _handle_set_resources,
+    "rollout history": _handle_rollout,
     "rollout undo": _handle_rollout, "rollout status": _handle_rollout,
     "rollout pause": _handle_rollout, "rollout resume": _handle_rollout,
     "rollout restart": _handle_rollout, "delete": _handle_delete, "label": _handle_label,

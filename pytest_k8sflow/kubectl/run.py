@@ -73,6 +73,8 @@ def run_kubectl(cluster: Cluster, command: str, *, read_only: bool = False) -> K
         out.warn(warning)
     handler = _handler(cmd.command)
     try:
+        if cmd.filenames and cmd.command in ("get", "describe", "delete"):
+            _targets_from_files(cluster, cmd)
         handler(cluster, cmd, out, read_only)
     except (CommandFailed, apierrors.ApiError, JSONPathError) as exc:
         if isinstance(exc, JSONPathError):
@@ -80,6 +82,29 @@ def run_kubectl(cluster: Cluster, command: str, *, read_only: bool = False) -> K
         else:
             fail_from(out, exc)
     return out.result()
+
+
+def _targets_from_files(cluster: Cluster, cmd: KubectlCommand) -> None:
+    """``get|describe|delete -f FILE``: the objects the file's manifests name (builder.go
+    FilenameParam), each in its own namespace or the command's."""
+    from pytest_k8sflow.kubectl.commands_write import read_manifests
+    from pytest_k8sflow.kubectl.parser import ResourceArg
+
+    namespaces = set()
+    for filename in cmd.filenames:
+        for manifest in read_manifests(cluster, filename):
+            try:
+                rtype = cluster.api.resource_type(dict(manifest))
+            except apierrors.ApiError as exc:
+                raise CommandFailed(f"error: unable to recognize \"{filename}\": "
+                                    f"{exc.message}") from None
+            meta = manifest.get("metadata") or {}
+            cmd.resources.append(ResourceArg(rtype, meta.get("name"), rtype.plural))
+            if rtype.namespaced and meta.get("namespace"):
+                namespaces.add(meta["namespace"])
+    if len(namespaces) == 1 and not cmd.namespace_given:
+        cmd.namespace = namespaces.pop()
+    cmd.single_item = len(cmd.resources) == 1
 
 
 Handler = Callable[["Cluster", KubectlCommand, Output, bool], None]
@@ -101,6 +126,7 @@ def _handler(command: str) -> Handler:
         "patch": commands_patch.run_patch,
         "taint": commands_patch.run_taint,
         "set image": commands_write.run_set_image,
+        "set resources": commands_write.run_set_resources,
         "label": commands_write.run_label,
         "annotate": commands_write.run_label,
         "cordon": commands_write.run_cordon,
