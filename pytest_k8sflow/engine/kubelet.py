@@ -98,7 +98,10 @@ def first_probe_delay_ms(kind: str, spec: dict) -> int:
     added, before the container exists, then on a periodSeconds ticker. A readiness probe
     runs at once: prober_manager.go UpdatePodStatus triggers it (manualTriggerCh) as soon
     as a started container is not ready. So the documented startup probe (failureThreshold
-    30, periodSeconds 10) kills the container after 300 s, not 290 s."""
+    30, periodSeconds 10) kills the container after 300 s, not 290 s. It also means failures
+    a `probe` step queues right after `given` are what the first liveness or startup probe
+    sees; at t=0 itself only readiness is probed (and the contract's "first after
+    initialDelaySeconds" holds whenever a delay is set)."""
     delay = int(spec.get("initialDelaySeconds") or 0) * 1000
     if delay == 0 and kind != "readiness":
         return int(spec.get("periodSeconds") or 10) * 1000
