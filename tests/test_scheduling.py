@@ -1,4 +1,4 @@
-"""Tests for engine/scheduling.py: upstream plugin tables ported case by case (named after the
+"""Tests for engine/scheduling/: upstream plugin tables ported case by case (named after the
 upstream case), then scheduling cycles of our own."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The default-scheduler component: binds pending pods using engine/scheduling.py.
+"""The default-scheduler component: binds pending pods using engine/scheduling/.
 
 Pods whose ``schedulerName`` is ``default-scheduler`` and that have no ``nodeName`` are
 scheduled one at a time in queue order. Success binds the pod (pods/binding) and records a
