@@ -46,6 +46,7 @@ _OPTIONAL_COMPONENTS = [
     ("pvbinder", "PersistentVolumeBinder"),
     ("nodelifecycle", "NodeLifecycleController"),
     ("podgc", "PodGarbageCollector"),
+    ("storageprotection", "StorageProtectionController"),
 ]
 
 
@@ -88,9 +89,11 @@ def admission_plugins(cluster: Cluster) -> list:
         default_storage_class_plugin,
         make_cluster_ip_plugin,
     )
+    from pytest_k8sflow.engine.controllers.storageprotection import protection_admission
 
     plugins = [cluster.podpreset_admission, make_serviceaccount_plugin(cluster.version),
-               default_storage_class_plugin, make_cluster_ip_plugin(cluster.seed)]
+               default_storage_class_plugin, make_cluster_ip_plugin(cluster.seed),
+               protection_admission]
     try:  # DefaultTolerationSeconds, being built alongside
         from pytest_k8sflow.engine.admission.tolerations import make_default_tolerations_plugin
     except ModuleNotFoundError:

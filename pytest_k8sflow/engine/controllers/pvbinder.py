@@ -356,12 +356,13 @@ class PersistentVolumeBinder(Component):
             if not uid or ref.get("uid") != uid:
                 continue
             try:
+                # The volume is Released first; with reclaimPolicy Delete it is then deleted
+                # (its pv-protection finalizer lets go once it is no longer Bound).
+                pv = self.cluster.api.update_status(
+                    {**pv, "status": {**(pv.get("status") or {}), "phase": "Released"}},
+                    self.name)
                 if _spec(pv).get("persistentVolumeReclaimPolicy") == "Delete":
                     self.cluster.api.delete("PersistentVolume", "", pv["metadata"]["name"],
                                             self.name)
-                else:
-                    self.cluster.api.update_status(
-                        {**pv, "status": {**(pv.get("status") or {}), "phase": "Released"}},
-                        self.name)
             except apierrors.ApiError:
                 continue
