@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pytest_k8sflow.engine import apierrors
 from pytest_k8sflow.engine.component import Component
 from pytest_k8sflow.engine.envvars import CREATE_CONTAINER_CONFIG_ERROR, container_env
-from pytest_k8sflow.engine.nodes import node_internal_ip
+from pytest_k8sflow.engine.nodes import is_node_ready, node_internal_ip
 from pytest_k8sflow.engine.podstatus import (
     FAILURE,
     SUCCESS,
@@ -268,6 +268,10 @@ class Kubelet(Component):
         node = self.cluster.store.get("Node", "", node_name)
         if node is None:
             return  # the node is gone; PodGC deals with its pods
+        if not is_node_ready(node):
+            # A failed node's kubelet neither reports status nor finishes deletions; its pods
+            # wait for the node to come back (or for PodGC once the Node is deleted).
+            return
         if pod["metadata"]["uid"] in self._terminated:
             return
         runtime = self._runtime(pod)

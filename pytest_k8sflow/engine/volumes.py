@@ -191,26 +191,20 @@ def volume_payload(pod: Mapping, volume: Mapping, store, *,
 def _payload(pod: Mapping, volume: Mapping, store, node_allocatable: Mapping | None,
              now_ms: int | None) -> dict[str, FileContent]:
     namespace = (pod.get("metadata") or {}).get("namespace") or "default"
-    if volume.get("secret") is not None:
-        source = volume["secret"]
-        name = source.get("secretName", "")
+    for field, kind, name_key, payload in (
+            ("secret", "Secret", "secretName", _secret_payload),
+            ("configMap", "ConfigMap", "name", _config_map_payload)):
+        source = volume.get(field)
+        if source is None:
+            continue
+        name = source.get(name_key, "")
         optional = bool(source.get("optional"))
-        secret = store.get("Secret", namespace, name)
-        if secret is None:
+        obj = store.get(kind, namespace, name)
+        if obj is None:
             if not optional:
-                raise _SetupFailed(f'secret "{name}" not found')
+                raise _SetupFailed(f'{kind.lower()} "{name}" not found')
             return {}
-        return _secret_payload(secret, source.get("items"), optional)
-    if volume.get("configMap") is not None:
-        source = volume["configMap"]
-        name = source.get("name", "")
-        optional = bool(source.get("optional"))
-        cm = store.get("ConfigMap", namespace, name)
-        if cm is None:
-            if not optional:
-                raise _SetupFailed(f'configmap "{name}" not found')
-            return {}
-        return _config_map_payload(cm, source.get("items"), optional)
+        return payload(obj, source.get("items"), optional)
     if volume.get("downwardAPI") is not None:
         return _downward_api_payload(pod, volume["downwardAPI"].get("items"), node_allocatable)
     if volume.get("projected") is not None:

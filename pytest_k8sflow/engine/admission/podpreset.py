@@ -258,29 +258,37 @@ def _spec(preset: Preset) -> Mapping:
     return preset.get("spec") or {}
 
 
-def merge_env(env: list[Mapping] | None, presets: Iterable[Preset]
-              ) -> tuple[list[dict] | None, list[str]]:
-    """mergeEnv: by name; identical entries kept once; a different one is a conflict. Entries
-    added by an earlier preset take part in the check of later ones."""
+def _merge_by_name(items: list[Mapping] | None, presets: Iterable[Preset], field: str,
+                   defaulted: Callable[[Mapping], Mapping], render: Callable[[Mapping, str], str],
+                   ) -> tuple[list[dict], list[str]]:
+    """mergeEnv / mergeVolumes: entries keyed by name; identical ones kept once, a different
+    one is a conflict. Entries added by an earlier preset take part in the check of later
+    ones. Both sides are compared defaulted, as upstream compares the defaulted pod with the
+    defaulted, converted preset."""
     original: dict[str, Mapping] = {}
-    for var in env or []:
-        original[var.get("name", "")] = var
-    merged = [dict(v) for v in env or []]
+    for item in items or []:
+        original[item.get("name", "")] = item
+    merged = [dict(i) for i in items or []]
     errors: list[str] = []
     for preset in presets:
-        for var in _spec(preset).get("env") or []:
-            name = var.get("name", "")
+        for item in _spec(preset).get(field) or []:
+            name = item.get("name", "")
             found = original.get(name)
             if found is None:
-                original[name] = var
-                merged.append(dict(var))
+                original[name] = item
+                merged.append(dict(item))
                 continue
-            # Both sides compared defaulted, as upstream compares the defaulted pod with the
-            # defaulted, converted preset.
-            if not _same(_default_env(found), _default_env(var)):
-                errors.append(f"merging env for {_name(preset)} has a conflict on {name}: \n"
-                              f"{go_env_var(var, 'v1')}\ndoes not match\n"
-                              f"{go_env_var(found, 'core')}\n in container")
+            if not _same(defaulted(found), defaulted(item)):
+                errors.append(f"merging {field} for {_name(preset)} has a conflict on {name}: \n"
+                              f"{render(item, 'v1')}\ndoes not match\n"
+                              f"{render(found, 'core')}\n in container")
+    return merged, errors
+
+
+def merge_env(env: list[Mapping] | None, presets: Iterable[Preset]
+              ) -> tuple[list[dict] | None, list[str]]:
+    """mergeEnv: by name (see :func:`_merge_by_name`)."""
+    merged, errors = _merge_by_name(env, presets, "env", _default_env, go_env_var)
     return (None, errors) if errors else (merged, [])
 
 
@@ -359,23 +367,7 @@ def merge_volumes(volumes: list[Mapping] | None, presets: Iterable[Preset]
                   ) -> tuple[list[dict] | None, list[str]]:
     """mergeVolumes: by name, pod volumes first, then each preset's in order; an empty result
     is None (no ``volumes`` field)."""
-    original: dict[str, Mapping] = {}
-    for volume in volumes or []:
-        original[volume.get("name", "")] = volume
-    merged = [dict(v) for v in volumes or []]
-    errors: list[str] = []
-    for preset in presets:
-        for volume in _spec(preset).get("volumes") or []:
-            name = volume.get("name", "")
-            found = original.get(name)
-            if found is None:
-                original[name] = volume
-                merged.append(dict(volume))
-                continue
-            if not _same(default_volume(found), default_volume(volume)):
-                errors.append(f"merging volumes for {_name(preset)} has a conflict on {name}: \n"
-                              f"{go_volume(volume, 'v1')}\ndoes not match\n"
-                              f"{go_volume(found, 'core')}\n in container")
+    merged, errors = _merge_by_name(volumes, presets, "volumes", default_volume, go_volume)
     if errors:
         return None, errors
     return (merged or None), []

@@ -50,7 +50,6 @@ from dataclasses import dataclass, field
 from pytest_k8sflow.engine import apierrors
 from pytest_k8sflow.engine.component import Component
 from pytest_k8sflow.engine.controllers.taintmanager import TaintManager
-from pytest_k8sflow.engine.nodes import is_node_ready
 from pytest_k8sflow.engine.timeutil import format_time
 
 NODE_CONTROLLER = "node-controller"
@@ -276,7 +275,6 @@ class NodeLifecycleController(Component):
         cluster.store.watch("Node", self._on_node)
         cluster.store.watch("Pod", self._on_pod)
         cluster.node_lifecycle = self
-        _hold_kubelet_on_failed_nodes(cluster)
 
     # -- watches ---------------------------------------------------------------------------------
     def _on_node(self, old: dict | None, new: dict | None) -> None:
@@ -553,26 +551,3 @@ class NodeLifecycleController(Component):
                 continue
             self.tainters[zone].swap_limiter(zone_qps(state, len(zone_conditions[zone])))
             self.zone_states[zone] = state
-
-
-def _hold_kubelet_on_failed_nodes(cluster) -> None:
-    """Until the kubelet model does it itself (docs/dev/requests/nodes.md): the kubelet of a
-    node whose Ready condition is not True neither reports status nor finishes deletions."""
-    kubelet = next((c for c in cluster.components if c.name == "kubelet"), None)
-    if kubelet is None or getattr(kubelet, "holds_pods_on_failed_nodes", False):
-        return
-    original = kubelet.sync
-    store = cluster.store
-
-    def sync(key):
-        namespace, name = key
-        pod = store.get("Pod", namespace, name)
-        if pod is not None:
-            node_name = (pod.get("spec") or {}).get("nodeName")
-            node = store.get("Node", "", node_name) if node_name else None
-            if node is not None and not is_node_ready(node):
-                return
-        original(key)
-
-    kubelet.sync = sync
-    kubelet.holds_pods_on_failed_nodes = True

@@ -4,7 +4,7 @@ PersistentVolumeClaimDescriber, PersistentVolumeDescriber and StorageClassDescri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from pytest_k8sflow.kubectl.describe.common import _header, _labels_annotations, rfc1123z
@@ -153,21 +153,29 @@ def _describe_pv(cluster: Cluster, pv: Mapping, w: _PrefixWriter) -> None:
             w.line("<none>")
         else:
             w.line("")
-            for i, term in enumerate(terms):
-                w.write(2, f"Term {i}:\t")
-                exprs = term.get("matchExpressions") or []
-                if not exprs:
-                    w.line("<none>")
-                for j, req in enumerate(exprs):
-                    if j:
-                        w.write(2, "\t")
-                    text = f"{req.get('key')} {str(req.get('operator', '')).lower()}"
-                    if req.get("values"):
-                        text += f" [{', '.join(req['values'])}]"
-                    w.write(0, text + "\n")
+            _write_terms(w, 2, terms, "matchExpressions",
+                         lambda req: str(req.get("operator", "")).lower())
     w.write(0, f"Message:\t{status.get('message', '')}\n")
     w.write(0, "Source:\n")
     _pv_source(w, spec)
+
+
+def _write_terms(w: _PrefixWriter, level: int, terms: list, field: str,
+                 operator: Callable[[Mapping], str]) -> None:
+    """``Term i:`` lines, one requirement per line (printVolumeNodeAffinity and
+    describeStorageClass's allowed topologies write them the same way)."""
+    for i, term in enumerate(terms):
+        w.write(level, f"Term {i}:\t")
+        reqs = term.get(field) or []
+        if not reqs:
+            w.line("<none>")
+        for j, req in enumerate(reqs):
+            if j:
+                w.write(level, "\t")
+            text = f"{req.get('key')} {operator(req)}"
+            if req.get("values"):
+                text += f" [{', '.join(req['values'])}]"
+            w.write(0, text + "\n")
 
 
 def _describe_storageclass(cluster: Cluster, sc: Mapping, w: _PrefixWriter) -> None:
@@ -202,15 +210,4 @@ def _describe_storageclass(cluster: Cluster, sc: Mapping, w: _PrefixWriter) -> N
             w.line("<none>")
         else:
             w.line("")
-            for i, term in enumerate(topologies):
-                w.write(1, f"Term {i}:\t")
-                reqs = term.get("matchLabelExpressions") or []
-                if not reqs:
-                    w.line("<none>")
-                for j, req in enumerate(reqs):
-                    if j:
-                        w.write(1, "\t")
-                    text = f"{req.get('key')} in"
-                    if req.get("values"):
-                        text += f" [{', '.join(req['values'])}]"
-                    w.write(0, text + "\n")
+            _write_terms(w, 1, topologies, "matchLabelExpressions", lambda req: "in")
