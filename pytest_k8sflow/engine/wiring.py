@@ -35,70 +35,50 @@ def _pod_node(pod: dict) -> list[str]:
     return [node] if node else []
 
 
-# Controllers being built alongside the core; each is picked up once its module exists.
-# (module, class) in run order; TODO(remove the guard) when all have landed.
-_OPTIONAL_COMPONENTS = [
-    ("statefulset", "StatefulSetController"),
-    ("daemonset", "DaemonSetController"),
-    ("job", "JobController"),
-    ("cronjob", "CronJobController"),
-    ("endpoints", "EndpointsController"),
-    ("pvbinder", "PersistentVolumeBinder"),
-    ("nodelifecycle", "NodeLifecycleController"),
-    ("podgc", "PodGarbageCollector"),
-    ("storageprotection", "StorageProtectionController"),
-]
-
-
-def _optional_components() -> list:
-    import importlib
-
-    found = []
-    for module, cls in _OPTIONAL_COMPONENTS:
-        try:
-            mod = importlib.import_module(f"pytest_k8sflow.engine.controllers.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"pytest_k8sflow.engine.controllers.{module}":
-                raise
-            continue
-        found.append(getattr(mod, cls)())
-    return found
-
-
 def default_components(cluster: Cluster) -> list:
     """The control-plane components, in the order each settle round runs them."""
+    from pytest_k8sflow.engine.controllers.cronjob import CronJobController
+    from pytest_k8sflow.engine.controllers.daemonset import DaemonSetController
     from pytest_k8sflow.engine.controllers.deployment import DeploymentController
+    from pytest_k8sflow.engine.controllers.endpoints import EndpointsController
     from pytest_k8sflow.engine.controllers.garbagecollector import GarbageCollector
+    from pytest_k8sflow.engine.controllers.job import JobController
+    from pytest_k8sflow.engine.controllers.nodelifecycle import NodeLifecycleController
+    from pytest_k8sflow.engine.controllers.podgc import PodGarbageCollector
+    from pytest_k8sflow.engine.controllers.pvbinder import PersistentVolumeBinder
     from pytest_k8sflow.engine.controllers.replicaset import ReplicaSetController
     from pytest_k8sflow.engine.controllers.serviceaccounts import ServiceAccountsController
+    from pytest_k8sflow.engine.controllers.statefulset import StatefulSetController
+    from pytest_k8sflow.engine.controllers.storageprotection import (
+        StorageProtectionController,
+    )
     from pytest_k8sflow.engine.kubelet import Kubelet
     from pytest_k8sflow.engine.scheduler import Scheduler
 
     register_indexes(cluster)
     return [ServiceAccountsController(), DeploymentController(), ReplicaSetController(),
-            *_optional_components(), GarbageCollector(), Scheduler(), Kubelet()]
+            StatefulSetController(), DaemonSetController(), JobController(),
+            CronJobController(), EndpointsController(), PersistentVolumeBinder(),
+            NodeLifecycleController(), PodGarbageCollector(), StorageProtectionController(),
+            GarbageCollector(), Scheduler(), Kubelet()]
 
 
 def admission_plugins(cluster: Cluster) -> list:
-    """Mutating admission in the apiserver's order: PodPreset, then ServiceAccount."""
-    from pytest_k8sflow.engine.admission.podpreset import make_podpreset_plugin
-    from pytest_k8sflow.engine.admission.serviceaccount import make_serviceaccount_plugin
-
-    cluster.podpreset_admission = make_podpreset_plugin(cluster.version)
+    """Mutating admission in the apiserver's order: PodPreset, ServiceAccount, then the
+    plugins that fill in cluster-dependent defaults."""
     from pytest_k8sflow.engine.admission.defaulting_plugins import (
         default_storage_class_plugin,
         make_cluster_ip_plugin,
     )
+    from pytest_k8sflow.engine.admission.podpreset import make_podpreset_plugin
+    from pytest_k8sflow.engine.admission.serviceaccount import make_serviceaccount_plugin
+    from pytest_k8sflow.engine.admission.tolerations import make_default_tolerations_plugin
     from pytest_k8sflow.engine.controllers.storageprotection import protection_admission
 
-    plugins = [cluster.podpreset_admission, make_serviceaccount_plugin(cluster.version),
-               default_storage_class_plugin, make_cluster_ip_plugin(cluster.seed),
-               protection_admission]
-    try:  # DefaultTolerationSeconds, being built alongside
-        from pytest_k8sflow.engine.admission.tolerations import make_default_tolerations_plugin
-    except ModuleNotFoundError:
-        return plugins
-    return [*plugins, make_default_tolerations_plugin()]
+    cluster.podpreset_admission = make_podpreset_plugin(cluster.version)
+    return [cluster.podpreset_admission, make_serviceaccount_plugin(cluster.version),
+            default_storage_class_plugin, make_cluster_ip_plugin(cluster.seed),
+            protection_admission, make_default_tolerations_plugin()]
 
 
 def defaulter_for(cluster: Cluster) -> Callable[[dict], dict]:
