@@ -381,11 +381,10 @@ def _sts_with(max_unavailable):
     ("create, gate on (1.35 beta): kept", (1, 35), 2, "none", True),
 ])
 def test_drop_statefulset_disabled_fields(case, version, new, old, kept):
-    from pytest_k8sflow.engine.controllers.statefulset import DropDisabledFieldsAdmission
+    from pytest_k8sflow.engine.strategies import drop_statefulset_disabled_fields
 
-    plugin = DropDisabledFieldsAdmission(version)
     old_obj = None if old == "none" else _sts_with(old)
-    out = plugin(None, _sts_with(new), "CREATE" if old_obj is None else "UPDATE", old_obj)
+    out = drop_statefulset_disabled_fields(_sts_with(new), old_obj, version)
     rolling = out["spec"]["updateStrategy"]["rollingUpdate"]
     assert ("maxUnavailable" in rolling) is kept
     assert rolling["partition"] == 0

@@ -45,6 +45,8 @@ class ApiServer:
     names: NameGenerator
     uids: UidGenerator
     defaulter: Defaulter = lambda obj: obj
+    # registry strategy steps beyond defaulting (engine/strategies.py): prepare(obj, old)
+    prepare: Callable[[dict, dict | None], dict] = lambda obj, old: obj
     validate_create: CreateValidator = lambda obj: []
     validate_update: UpdateValidator = lambda old, new: []
     admission: list[AdmissionPlugin] = field(default_factory=list)
@@ -93,7 +95,7 @@ class ApiServer:
         # selector from it): staging/src/k8s.io/apiserver/pkg/registry/rest/create.go.
         uid = self.uids.new_uid()
         obj = {**obj, "metadata": {**meta, "uid": uid}}
-        obj = self.defaulter(obj)
+        obj = self.prepare(self.defaulter(obj), None)
         for plugin in self.admission:
             obj = plugin(self, obj, "CREATE", None)
         causes = self.validate_create(obj)
@@ -193,7 +195,7 @@ class ApiServer:
                     new["status"] = old["status"]
                 else:
                     new.pop("status", None)
-            new = self.defaulter(new)
+            new = self.prepare(self.defaulter(new), old)
             for plugin in self.admission:
                 new = plugin(self, new, "UPDATE", old)
             causes = self.validate_update(old, new)

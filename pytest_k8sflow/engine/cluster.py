@@ -96,6 +96,7 @@ class Cluster:
                  seed: int | str = 0, kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
                  components: Iterable | None = None, keep_history: bool = True,
                  settle: bool = True) -> None:
+        from pytest_k8sflow.engine.strategies import prepare_for
         from pytest_k8sflow.engine.wiring import (
             admission_plugins,
             default_components,
@@ -118,7 +119,8 @@ class Cluster:
         validate_create, validate_update = validators_for(self)
         self.api = ApiServer(
             self.store, lambda: self.clock.now_ms, self.names, self.uids,
-            defaulter=defaulter_for(self), validate_create=validate_create,
+            defaulter=defaulter_for(self), prepare=prepare_for(self.version),
+            validate_create=validate_create,
             validate_update=validate_update, admission=admission_plugins(self),
             pod_generation=self.version >= (1, 33),
         )

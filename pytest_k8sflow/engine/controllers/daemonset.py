@@ -26,7 +26,6 @@ from pytest_k8sflow.engine.controllers.controller_utils import (
 )
 from pytest_k8sflow.engine.controllers.ownership import claim, owners_for_orphan
 from pytest_k8sflow.engine.controllers.replicaset import pod_from_template, selector_of
-from pytest_k8sflow.engine.defaults import prepare_daemonset_update
 
 DAEMONSET_CONTROLLER = "daemonset-controller"
 # podgc/gc_controller.go: quarantineTime 40 s (used only by the PodGC stand-in)
@@ -37,18 +36,6 @@ class SyncError(Exception):
     """A sync step failed; the key is retried (upstream: rate-limited requeue)."""
 
 
-def template_generation_admission(api, obj: dict, operation: str, old: dict | None) -> dict:
-    """pkg/registry/apps/daemonset/strategy.go PrepareForUpdate, as an admission step: the
-    template generation annotation goes up by one when spec.template changed.
-    Interim: belongs in the apiserver's update path (docs/dev/requests/daemonset.md)."""
-    if operation != "UPDATE" or old is None or obj.get("kind") != "DaemonSet":
-        return obj
-    return prepare_daemonset_update(old, obj)
-
-
-template_generation_admission.daemonset_template_generation = True  # type: ignore[attr-defined]
-
-
 class DaemonSetController(Component):
     name = DAEMONSET_CONTROLLER
 
@@ -56,9 +43,6 @@ class DaemonSetController(Component):
         super().setup(cluster)
         self._failed_backoff: dict[str, tuple[int, int]] = {}  # key -> (delay ms, last update)
         self._node_missing_since: dict[str, int] = {}
-        admission = cluster.api.admission
-        if not any(getattr(p, "daemonset_template_generation", False) for p in admission):
-            admission.append(template_generation_admission)
         cluster.store.watch("DaemonSet", self._on_ds)
         cluster.store.watch("Pod", self._on_pod)
         cluster.store.watch("Node", self._on_node)

@@ -44,44 +44,11 @@ def _ns(obj: dict) -> str:
     return obj["metadata"].get("namespace") or ""
 
 
-def _max_unavailable_in_use(sts: dict | None) -> bool:
-    """strategy.go maxUnavailableInUse."""
-    rolling = (((sts or {}).get("spec") or {}).get("updateStrategy") or {}).get("rollingUpdate")
-    return isinstance(rolling, dict) and rolling.get("maxUnavailable") is not None
-
-
-class DropDisabledFieldsAdmission:
-    """pkg/registry/apps/statefulset/strategy.go dropStatefulSetDisabledFields, run from
-    PrepareForCreate/PrepareForUpdate: without the MaxUnavailableStatefulSet gate (alpha
-    1.24-1.34, off by default; beta and on from 1.35) the API server drops
-    ``rollingUpdate.maxUnavailable`` unless the old object already used it.
-    Interim admission step until the apiserver runs the strategy itself
-    (docs/dev/requests/workloads-docs.md)."""
-
-    statefulset_drop_disabled_fields = True
-
-    def __init__(self, version: tuple[int, int]) -> None:
-        self.version = version
-
-    def __call__(self, api, obj: dict, operation: str, old: dict | None) -> dict:
-        if obj.get("kind") != "StatefulSet" or self.version >= (1, 35):
-            return obj
-        if not _max_unavailable_in_use(obj) or _max_unavailable_in_use(old):
-            return obj
-        spec = obj["spec"]
-        strategy = spec["updateStrategy"]
-        rolling = {k: v for k, v in strategy["rollingUpdate"].items() if k != "maxUnavailable"}
-        return {**obj, "spec": {**spec, "updateStrategy": {**strategy, "rollingUpdate": rolling}}}
-
-
 class StatefulSetController(Component):
     name = STATEFULSET_CONTROLLER
 
     def setup(self, cluster) -> None:
         super().setup(cluster)
-        admission = cluster.api.admission
-        if not any(getattr(p, "statefulset_drop_disabled_fields", False) for p in admission):
-            admission.append(DropDisabledFieldsAdmission(cluster.version))
         cluster.store.watch("StatefulSet", self._on_set)
         cluster.store.watch("Pod", self._on_pod)
 
