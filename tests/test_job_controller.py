@@ -50,7 +50,6 @@ def _one_sync(case: dict, version: str):
                                    case.get("backoffLimit", 6), case.get("mode"),
                                    case.get("suspend", False), case.get("replacement"),
                                    case.get("failurePolicy")), "test")
-    job = jc._ensure_selector(job)
     status = {}
     if case.get("wasSuspended"):
         status["conditions"] = [ju.new_condition("Suspended", "True", "JobSuspended",
@@ -312,7 +311,6 @@ def _one_sync_with_terminating_index(case: dict, version: str):
     job = cluster.api.create(_job_manifest(case["parallelism"], case["completions"], 6,
                                            case.get("mode"), False, case.get("replacement")),
                              "test")
-    job = jc._ensure_selector(job)
     for index, phase in indexes:
         pod = ju.job_pod(job, int(index), cluster.version)
         pod = cluster.api.create(pod, "test")

@@ -103,7 +103,6 @@ class JobController(Component):
         if job is None:
             self.backoff.pop((namespace, name), None)
             return
-        job = self._ensure_selector(job)
         managed_by = (job.get("spec") or {}).get("managedBy")
         if managed_by not in (None, ju.JOB_CONTROLLER_NAME) and self.version >= (1, 30):
             return
@@ -116,22 +115,6 @@ class JobController(Component):
                        "Skipped Job sync because completion mode is unknown")
             return
         _JobSync(self, job).run()
-
-    def _ensure_selector(self, job: dict) -> dict:
-        """Fallback for the apiserver not generating the selector at create (it needs the
-        uid): write what the Job strategy would have stored. See docs/dev/requests/jobs.md."""
-        spec = job.get("spec") or {}
-        if spec.get("selector") or spec.get("manualSelector"):
-            return job
-        from pytest_k8sflow.engine.defaults import generate_job_selector
-
-        fixed = generate_job_selector(job, job["metadata"]["uid"],
-                                      kubernetes_version=self.version)
-        store = self.cluster.store
-        rv = store.next_resource_version()
-        fixed = {**fixed, "metadata": {**fixed["metadata"], "resourceVersion": str(rv)}}
-        store.put("Job", fixed, "kube-apiserver", rv)
-        return fixed
 
     def _sync_orphan_pod(self, namespace: str, name: str) -> None:
         """syncOrphanPod: drop the tracking finalizer of a pod no unfinished Job owns."""
