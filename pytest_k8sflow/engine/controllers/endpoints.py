@@ -29,7 +29,6 @@ from pytest_k8sflow.engine.selectors import from_match_labels
 
 ENDPOINT_CONTROLLER = "endpoint-controller"
 ENDPOINTSLICE_CONTROLLER = "endpointslice-controller"
-IP_ALLOCATOR = "kube-apiserver"
 HEADLESS_LABEL = "service.kubernetes.io/headless"
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"
@@ -331,9 +330,6 @@ class EndpointsController(Component):
                 with contextlib.suppress(apierrors.ApiError):
                     self.cluster.api.delete("Endpoints", namespace, name, self.name)
             return
-        if needs_cluster_ip(svc):
-            self._allocate(svc)
-            return  # the write wakes us again
         spec = svc.get("spec") or {}
         if spec.get("type") == "ExternalName" or spec.get("selector") is None:
             return
@@ -342,18 +338,6 @@ class EndpointsController(Component):
                 if selector.matches(p["metadata"].get("labels"))]
         self._sync_endpoints(svc, pods)
         self._sync_slice(svc, pods)
-
-    def _allocate(self, svc: dict) -> None:
-        used = {s["spec"].get("clusterIP") for s in self.cluster.store.list("Service")
-                if is_service_ip_set(s)}
-        meta = svc["metadata"]
-        ip = allocate_cluster_ip(self.cluster.seed, meta.get("namespace") or "", meta["name"],
-                                 used)
-        spec = {**svc["spec"], "clusterIP": ip, "clusterIPs": [ip]}
-        try:
-            self.cluster.api.update({**svc, "spec": spec}, IP_ALLOCATOR)
-        except apierrors.ApiError:
-            return
 
     def _sync_endpoints(self, svc: dict, pods: list[dict]) -> None:
         namespace, name = svc["metadata"].get("namespace") or "", svc["metadata"]["name"]
